@@ -1,0 +1,312 @@
+/**
+ * `lockstep conform [SCRIPT | --random N [--seed S] [--path P]] [--journal delete|wal] [--json]`: the model and
+ * real SQLite on the same lock scripts, compared step by step (status, code, value, inTransaction).
+ *
+ * Exit 0 when they agree everywhere, 1 on a disagreement (or an engine that throws on a valid script), printed
+ * as the minimal script in JSON, the step, both outcomes side by side and the command that replays it;
+ * 2 on bad usage or input.
+ */
+import { randomInt } from 'node:crypto';
+import { JOURNALS, stepSql, type Journal, type LockScript, type StepOutcome } from '../../../spec/sqlite/lock-script.js';
+import { predict } from '../../../spec/sqlite/predict.js';
+import { runLockScript } from '../../../impl/lock-step/run-lock-script.js';
+import {
+  assertConforms,
+  checkConformance,
+  ConformanceError,
+  describeFailure,
+  type ConformanceFailure,
+  type LockEngine,
+} from '../../../properties/conformance.js';
+import { choiceOption, integerOption, parseOptions } from '../command-options.js';
+import { readLockScripts } from '../lock-script-input.js';
+import { comparisonTable } from '../lock-script-table.js';
+import { UsageError } from '../usage-error.js';
+import type { Command } from './command.js';
+
+/** Bounds of the options, named so that the messages and the help agree. */
+const MAX_RANDOM_SCRIPTS = 10_000_000;
+const MIN_SEED = -0x80000000;
+const MAX_SEED = 0x7fffffff;
+/** Progress on stderr every this many scripts, only when stderr is a terminal. */
+const PROGRESS_EVERY = 1000;
+
+const realEngine: LockEngine = runLockScript;
+
+export const conformCommand: Command = {
+  name: 'conform',
+  synopsis:
+    'conform [SCRIPT | --random N [--seed S] [--path P]] [--journal delete|wal] [--json]   both, compared step by step',
+  run(argv) {
+    return Promise.resolve(conform(argv));
+  },
+};
+
+interface Located {
+  /** 1-based number of the script in the file; absent for a random script. */
+  readonly scriptNumber?: number;
+  readonly failure: ConformanceFailure;
+  readonly replay: readonly string[];
+}
+
+interface Summary {
+  readonly source: 'file' | 'random';
+  readonly file?: string;
+  readonly seed?: number;
+  readonly seedChosen?: boolean;
+  readonly path?: string;
+  readonly journal: Journal | 'both';
+  readonly scripts: number;
+  readonly disagreements: number;
+  readonly stepsCompared: number;
+  readonly busyCompared: number;
+  readonly shrinks?: number;
+  readonly elapsedMs: number;
+  readonly failures: readonly Located[];
+}
+
+function conform(argv: readonly string[]): number {
+  const options = parseOptions(argv, {
+    flags: ['--json'],
+    values: {
+      '--random': `a number of random scripts, 1 to ${MAX_RANDOM_SCRIPTS}`,
+      '--seed': `an integer from ${MIN_SEED} to ${MAX_SEED}`,
+      '--path': 'a fast-check path printed by an earlier run, like 3:0:1',
+      '--journal': JOURNALS.join(' or '),
+    },
+  });
+  const json = options.flags.has('--json');
+  const [file, ...extra] = options.positionals;
+  if (extra.length > 0) {
+    throw new UsageError(`expected at most one SCRIPT, got ${options.positionals.length} arguments: ${options.positionals.join(' ')}`);
+  }
+  const randomText = options.values.get('--random');
+  const seedText = options.values.get('--seed');
+  const pathText = options.values.get('--path');
+  const journalText = options.values.get('--journal');
+  const journal = journalText === undefined ? undefined : choiceOption('--journal', journalText, JOURNALS);
+
+  if (file !== undefined && randomText !== undefined) {
+    throw new UsageError(`give either SCRIPT or --random N, not both (got SCRIPT '${file}' and --random ${randomText})`);
+  }
+  if (file === undefined && randomText === undefined) {
+    throw new UsageError('expected SCRIPT (a lock script JSON file, or - for stdin) or --random N');
+  }
+  if (randomText === undefined) {
+    if (seedText !== undefined) throw new UsageError('option --seed applies only with --random N');
+    if (pathText !== undefined) throw new UsageError('option --path applies only with --random N');
+  }
+  if (pathText !== undefined && !/^\d+(:\d+)*$/.test(pathText)) {
+    throw new UsageError(`option --path must be a fast-check path like 3:0:1, got '${pathText}'`);
+  }
+
+  const summary =
+    file !== undefined
+      ? conformFile(file, journal)
+      : conformRandom(
+          integerOption('--random', randomText ?? '', 1, MAX_RANDOM_SCRIPTS),
+          seedText === undefined ? undefined : integerOption('--seed', seedText, MIN_SEED, MAX_SEED),
+          pathText,
+          journal,
+          json,
+        );
+  process.stdout.write(json ? `${JSON.stringify(toJson(summary), null, 2)}\n` : renderText(summary));
+  return summary.disagreements === 0 ? 0 : 1;
+}
+
+function conformFile(file: string, journal: Journal | undefined): Summary {
+  const started = performance.now();
+  const { scripts } = readLockScripts(file);
+  const failures: Located[] = [];
+  let stepsCompared = 0;
+  let busyCompared = 0;
+  scripts.forEach((read, index) => {
+    const script: LockScript = journal === undefined ? read : { ...read, journal };
+    try {
+      const { real } = assertConforms(script, realEngine, predict);
+      stepsCompared += real.length;
+      busyCompared += real.filter(isBusy).length;
+    } catch (error) {
+      if (!(error instanceof ConformanceError)) throw error;
+      const failure = error.failure;
+      if (failure.kind === 'disagreement') {
+        stepsCompared += failure.index + (failure.real === null ? 0 : 1);
+        busyCompared += failure.real !== null && isBusy(failure.real) ? 1 : 0;
+      }
+      const whole = `lockstep conform ${shellQuote(file)}${journal === undefined ? '' : ` --journal ${journal}`}`;
+      const replay = scripts.length === 1 ? [whole] : [replayScript(script), whole];
+      failures.push({ scriptNumber: index + 1, failure, replay });
+    }
+  });
+  return {
+    source: 'file',
+    file,
+    journal: journal ?? 'both',
+    scripts: scripts.length,
+    disagreements: failures.length,
+    stepsCompared,
+    busyCompared,
+    elapsedMs: Math.round(performance.now() - started),
+    failures,
+  };
+}
+
+function conformRandom(
+  count: number,
+  givenSeed: number | undefined,
+  path: string | undefined,
+  journal: Journal | undefined,
+  json: boolean,
+): Summary {
+  const seed = givenSeed ?? randomInt(0, MAX_SEED);
+  if (!json) {
+    const chosen = givenSeed === undefined ? ` (chosen; --seed ${seed} repeats this run)` : '';
+    const journals = journal === undefined ? 'journal delete and wal' : `journal ${journal}`;
+    process.stdout.write(`conform: ${count} random scripts, seed ${seed}${chosen}, ${journals}\n`);
+  }
+  const progress = process.stderr.isTTY === true;
+  const started = performance.now();
+  const report = checkConformance({
+    count,
+    seed,
+    runReal: realEngine,
+    ...(journal !== undefined ? { journal } : {}),
+    ...(path !== undefined ? { path } : {}),
+    onProgress: (runs) => {
+      if (progress && runs % PROGRESS_EVERY === 0) {
+        process.stderr.write(`conform: ${runs} of ${count} scripts, no disagreement so far\n`);
+      }
+    },
+  });
+  const journalOption = journal === undefined ? '' : ` --journal ${journal}`;
+  const failures: Located[] =
+    report.counterexample === undefined
+      ? []
+      : [
+          {
+            failure: report.counterexample,
+            replay: [
+              replayScript(report.counterexample.script),
+              `lockstep conform --random ${count} --seed ${seed}${report.path !== undefined ? ` --path ${report.path}` : ''}${journalOption}`,
+            ],
+          },
+        ];
+  return {
+    source: 'random',
+    seed,
+    seedChosen: givenSeed === undefined,
+    ...(report.path !== undefined ? { path: report.path } : {}),
+    journal: journal ?? 'both',
+    scripts: report.runs,
+    disagreements: report.disagreements,
+    stepsCompared: report.stepsCompared,
+    busyCompared: report.busyCompared,
+    shrinks: report.shrinks,
+    elapsedMs: Math.round(performance.now() - started),
+    failures,
+  };
+}
+
+function isBusy(outcome: StepOutcome): boolean {
+  return outcome.status === 'busy' || outcome.status === 'busy_snapshot';
+}
+
+/** A command that replays exactly this script: the script inline, on stdin. */
+function replayScript(script: LockScript): string {
+  return `printf '%s' ${shellQuote(JSON.stringify(script))} | lockstep conform -`;
+}
+
+function shellQuote(text: string): string {
+  return /^[\w./:=@+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function toJson(summary: Summary): unknown {
+  return {
+    source: summary.source,
+    ...(summary.file !== undefined ? { file: summary.file } : {}),
+    ...(summary.seed !== undefined ? { seed: summary.seed } : {}),
+    ...(summary.path !== undefined ? { path: summary.path } : {}),
+    journal: summary.journal,
+    scripts: summary.scripts,
+    disagreements: summary.disagreements,
+    stepsCompared: summary.stepsCompared,
+    busyCompared: summary.busyCompared,
+    ...(summary.shrinks !== undefined ? { shrinks: summary.shrinks } : {}),
+    elapsedMs: summary.elapsedMs,
+    counterexamples: summary.failures.map(({ scriptNumber, failure, replay }) => ({
+      ...(scriptNumber !== undefined ? { scriptNumber } : {}),
+      ...failure,
+      ...(failure.kind === 'disagreement' && failure.step !== undefined ? { sql: stepSql(failure.step) } : {}),
+      replay,
+    })),
+  };
+}
+
+function renderText(summary: Summary): string {
+  const blocks = summary.failures.map((located) => renderFailure(located, summary));
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const line = [
+    plural(summary.scripts, 'script'),
+    plural(summary.disagreements, 'disagreement'),
+    ...(summary.seed !== undefined ? [`seed ${summary.seed}`] : []),
+    `${summary.stepsCompared} steps compared`,
+    `${summary.busyCompared} busy outcomes compared`,
+    `${(summary.elapsedMs / 1000).toFixed(1)} s`,
+  ].join(', ');
+  return [...blocks, line, ''].join('\n');
+}
+
+function renderFailure(located: Located, summary: Summary): string {
+  const { failure, scriptNumber, replay } = located;
+  const where =
+    summary.source === 'file'
+      ? `script ${scriptNumber ?? 1} of ${summary.file === '-' ? 'stdin' : summary.file}`
+      : `a random script (found after ${summary.scripts} scripts, shrunk ${summary.shrinks ?? 0} times)`;
+  const lines: string[] = [];
+  if (failure.kind === 'crash') {
+    lines.push(`CRASH in ${where}: ${describeFailure(failure)}`);
+  } else {
+    const step = failure.step;
+    const label = step === undefined ? '(past the last step)' : `conn ${step.conn}: ${stepSql(step)}`;
+    lines.push(`DISAGREEMENT in ${where} at step ${failure.index + 1}, ${label}`, '');
+    lines.push(sideBySide(failure.model, failure.real, failure.fields), '');
+    const whole = wholeComparison(failure.script, failure.index);
+    if (whole !== null) lines.push('every step of the script:', whole, '');
+  }
+  lines.push(summary.source === 'random' ? 'minimal script:' : 'the script:');
+  lines.push(JSON.stringify(failure.script, null, 2), '');
+  lines.push('replay:', ...replay.map((command) => `  ${command}`), '');
+  return lines.join('\n');
+}
+
+function sideBySide(
+  model: StepOutcome | null,
+  real: StepOutcome | null,
+  fields: readonly string[],
+): string {
+  const show = (outcome: StepOutcome | null, field: keyof StepOutcome): string => {
+    if (outcome === null) return '(no outcome)';
+    const value = outcome[field];
+    return value === undefined ? '-' : String(value);
+  };
+  const rows: [string, string, string, string][] = (['status', 'code', 'value', 'inTransaction'] as const).map((field) => [
+    fields.includes(field) ? '>>' : '',
+    field,
+    show(model, field),
+    show(real, field),
+  ]);
+  rows.push(['', 'wouldWait', show(model, 'wouldWait'), '(not compared)']);
+  const width = (column: 1 | 2): number => Math.max(...rows.map((row) => row[column].length), 'model'.length);
+  const format = (row: readonly string[]): string =>
+    `${(row[0] ?? '').padEnd(2)} ${(row[1] ?? '').padEnd(width(1))}  ${(row[2] ?? '').padEnd(width(2))}  ${row[3] ?? ''}`.trimEnd();
+  return [format(['', '', 'model', 'real']), ...rows.map(format)].join('\n');
+}
+
+/** Both engines' outcomes for every step of the script, or null if either engine throws on it now. */
+function wholeComparison(script: LockScript, index: number): string | null {
+  try {
+    return comparisonTable(script, predict(script), realEngine(script), index);
+  } catch {
+    return null;
+  }
+}
