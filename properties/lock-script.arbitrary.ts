@@ -48,6 +48,8 @@ type StepTarget =
   | 'any'
   /** A connection that holds a transaction, as far as the script's own BEGIN/COMMIT/ROLLBACK tell; else any. */
   | 'holder'
+  /** A connection that holds no transaction while another one does (it meets that one's locks); else any. */
+  | 'intruder'
   /** The previous step again (a retry after busy, or a second COMMIT, or a second BEGIN). */
   | 'repeat';
 
@@ -98,14 +100,15 @@ export function lockScriptArbitrary(bounds: LockScriptBounds = {}): fc.Arbitrary
 export function stepIntentArbitrary(): fc.Arbitrary<StepIntent> {
   return fc.record({
     target: fc.oneof(
-      { arbitrary: fc.constant<StepTarget>('any'), weight: 4 },
-      { arbitrary: fc.constant<StepTarget>('holder'), weight: 3 },
+      { arbitrary: fc.constant<StepTarget>('any'), weight: 3 },
+      { arbitrary: fc.constant<StepTarget>('holder'), weight: 4 },
+      { arbitrary: fc.constant<StepTarget>('intruder'), weight: 2 },
       { arbitrary: fc.constant<StepTarget>('repeat'), weight: 2 },
     ),
     conn: fc.nat({ max: PICK_MAX }),
     op: fc.oneof(
-      { arbitrary: fc.constant<LockOp>('read'), weight: 3 },
-      { arbitrary: fc.constant<LockOp>('write'), weight: 3 },
+      { arbitrary: fc.constant<LockOp>('read'), weight: 4 },
+      { arbitrary: fc.constant<LockOp>('write'), weight: 4 },
       { arbitrary: fc.constant<LockOp>('begin'), weight: 3 },
       { arbitrary: fc.constant<LockOp>('commit'), weight: 2 },
       { arbitrary: fc.constant<LockOp>('rollback'), weight: 1 },
@@ -144,9 +147,11 @@ export function buildLockScript(
 }
 
 function pickConn(intent: StepIntent, holds: readonly boolean[]): number {
-  if (intent.target === 'holder') {
+  if (intent.target === 'holder' || intent.target === 'intruder') {
     const holders = holds.flatMap((held, conn) => (held ? [conn] : []));
-    const chosen = holders[intent.conn % Math.max(holders.length, 1)];
+    const others = holds.flatMap((held, conn) => (held ? [] : [conn]));
+    const candidates = intent.target === 'holder' ? holders : holders.length > 0 ? others : [];
+    const chosen = candidates[intent.conn % Math.max(candidates.length, 1)];
     if (chosen !== undefined) return chosen;
   }
   return intent.conn % holds.length;
