@@ -8,7 +8,7 @@
  * runLockScript, a reusing runner, or a deliberately broken engine in a test.
  */
 import fc from 'fast-check';
-import type { Journal, LockScript, LockStep, StepOutcome } from '../spec/sqlite/lock-script.js';
+import type { BeginMode, Journal, LockScript, LockStep, StepOutcome } from '../spec/sqlite/lock-script.js';
 import { predict } from '../spec/sqlite/predict.js';
 import { lockScriptArbitrary, type LockScriptBounds } from './lock-script.arbitrary.js';
 
@@ -187,16 +187,85 @@ export function checkConformance(options: CheckConformanceOptions): ConformanceR
   }
   const [script] = details.counterexample;
   const error = details.errorInstance;
-  const counterexample: ConformanceFailure =
+  const shrunk: ConformanceFailure =
     error instanceof ConformanceError
       ? error.failure
       : { kind: 'crash', script, engine: 'sim', message: error instanceof Error ? error.message : String(error) };
+  const minimal = minimizeFailure(shrunk, options.runReal, model);
   return {
     ...base,
+    shrinks: base.shrinks + minimal.steps,
+    counterexample: minimal.failure,
     disagreements: 1,
     ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
-    counterexample,
   };
+}
+
+/**
+ * fast-check's shrinker is greedy over the generated numbers, so a remapped script can keep a step or a
+ * connection it does not need. This pass works on the script itself until nothing more can go: drop one step,
+ * drop an unused connection or key, merge two connections into one, weaken a BEGIN mode. Any failure counts
+ * (as in fast-check). Each accepted candidate is strictly smaller, so the pass ends; the result is minimal
+ * with respect to every one of those single changes.
+ */
+export function minimizeFailure(
+  failure: ConformanceFailure,
+  runReal: LockEngine,
+  model: LockEngine = predict,
+): { failure: ConformanceFailure; steps: number } {
+  const failureOf = (script: LockScript): ConformanceFailure | null => {
+    try {
+      assertConforms(script, runReal, model);
+      return null;
+    } catch (error) {
+      if (error instanceof ConformanceError) return error.failure;
+      throw error;
+    }
+  };
+  let current = failure;
+  let steps = 0;
+  for (let progressed = true; progressed; ) {
+    progressed = false;
+    for (const candidate of smallerScripts(current.script)) {
+      const found = failureOf(candidate);
+      if (found !== null) {
+        current = found;
+        steps += 1;
+        progressed = true;
+        break;
+      }
+    }
+  }
+  return { failure: current, steps };
+}
+
+/** Every script one change smaller than `script`, smallest changes to the step list first. */
+function* smallerScripts(script: LockScript): Generator<LockScript> {
+  for (let index = 0; index < script.steps.length; index += 1) {
+    yield { ...script, steps: script.steps.filter((_, i) => i !== index) };
+  }
+  // Merge connection `from` into `into` (from > into), then renumber the ones above `from` down by one.
+  for (let from = script.connections - 1; from > 0; from -= 1) {
+    for (let into = 0; into < from; into += 1) {
+      const steps = script.steps.map((step) => {
+        const conn = step.conn === from ? into : step.conn > from ? step.conn - 1 : step.conn;
+        return { ...step, conn };
+      });
+      yield { ...script, connections: script.connections - 1, steps };
+    }
+  }
+  const used = new Set(script.steps.flatMap((step) => (step.op === 'read' || step.op === 'write' ? [step.key] : [])));
+  for (const key of script.keys) {
+    if (!used.has(key) && script.keys.length > 1) yield { ...script, keys: script.keys.filter((k) => k !== key) };
+  }
+  const weaker: Record<BeginMode, BeginMode | null> = { exclusive: 'immediate', immediate: 'deferred', deferred: null };
+  for (let index = 0; index < script.steps.length; index += 1) {
+    const step = script.steps[index];
+    const mode = step?.op === 'begin' ? weaker[step.mode] : null;
+    if (step?.op === 'begin' && mode !== null) {
+      yield { ...script, steps: script.steps.map((s, i) => (i === index ? { ...step, mode } : s)) };
+    }
+  }
 }
 
 function isBusy(outcome: StepOutcome): boolean {

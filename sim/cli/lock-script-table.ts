@@ -71,3 +71,17 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
+
+/** A script as JSON that reads well: one field per line, one step per line. Parses back to the same script. */
+export function scriptJson(script: LockScript): string {
+  const inline = (value: unknown): string => JSON.stringify(value).replace(/([,:])(?=["{[\d-])/g, '$1 ');
+  const steps = script.steps.map((step) => `    ${inline(step).replace(/^\{/, '{ ').replace(/\}$/, ' }')}`);
+  return [
+    '{',
+    `  "journal": ${JSON.stringify(script.journal)},`,
+    `  "connections": ${script.connections},`,
+    `  "keys": ${inline(script.keys)},`,
+    steps.length === 0 ? '  "steps": []' : `  "steps": [\n${steps.join(',\n')}\n  ]`,
+    '}',
+  ].join('\n');
+}

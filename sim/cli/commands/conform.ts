@@ -20,7 +20,7 @@ import {
 } from '../../../properties/conformance.js';
 import { choiceOption, integerOption, parseOptions } from '../command-options.js';
 import { readLockScripts } from '../lock-script-input.js';
-import { comparisonTable } from '../lock-script-table.js';
+import { comparisonTable, scriptJson } from '../lock-script-table.js';
 import { UsageError } from '../usage-error.js';
 import type { Command } from './command.js';
 
@@ -274,7 +274,7 @@ function renderFailure(located: Located, summary: Summary): string {
     if (whole !== null) lines.push('every step of the script:', whole, '');
   }
   lines.push(summary.source === 'random' ? 'minimal script:' : 'the script:');
-  lines.push(JSON.stringify(failure.script, null, 2), '');
+  lines.push(scriptJson(failure.script), '');
   lines.push('replay:', ...replay.map((command) => `  ${command}`), '');
   return lines.join('\n');
 }
