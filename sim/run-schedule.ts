@@ -16,8 +16,15 @@ export class ScheduleError extends Error {
   override readonly name = 'ScheduleError';
 }
 
-function finish<W, O>(model: ScenarioModel<W, O>, world: W, schedule: number[], steps: StepRecord[], violation: Violation | null): ScheduleRun {
-  return { schedule, steps, violation, finalStates: model.actors.map((_, a) => model.describe(world, a)) };
+function finish<W, O>(
+  model: ScenarioModel<W, O>,
+  world: W,
+  schedule: number[],
+  steps: StepRecord[],
+  violation: Violation | null,
+  notable: Set<string>,
+): ScheduleRun {
+  return { schedule, steps, violation, finalStates: model.actors.map((_, a) => model.describe(world, a)), notable: [...notable].sort() };
 }
 
 export function runChoices<W, O>(model: ScenarioModel<W, O>, properties: readonly Property<O>[], choices: readonly number[]): ScheduleRun {
@@ -49,19 +56,25 @@ export function drive<W, O>(
   let world = model.initial;
   const schedule: number[] = [];
   const steps: StepRecord[] = [];
+  const notable = new Set<string>();
+  const note = (w: W): void => {
+    for (const tag of model.notable?.(w) ?? []) notable.add(tag);
+  };
+  note(world);
   const initialViolation = checkSafety(properties, model.observe(world));
-  if (initialViolation !== null) return finish(model, world, schedule, steps, initialViolation);
+  if (initialViolation !== null) return finish(model, world, schedule, steps, initialViolation, notable);
   for (let index = 0; index < MAX_RUN_STEPS; index++) {
     const enabled = model.enabled(world);
-    if (enabled.length === 0) return finish(model, world, schedule, steps, checkEnd(model, properties, world));
+    if (enabled.length === 0) return finish(model, world, schedule, steps, checkEnd(model, properties, world), notable);
     const actor = pick(enabled, index);
-    if (actor === null) return finish(model, world, schedule, steps, null);
+    if (actor === null) return finish(model, world, schedule, steps, null, notable);
     const next = model.step(world, actor);
     world = next.world;
     schedule.push(actor);
     steps.push(next.record);
+    note(world);
     const violation = checkSafety(properties, model.observe(world));
-    if (violation !== null) return finish(model, world, schedule, steps, violation);
+    if (violation !== null) return finish(model, world, schedule, steps, violation, notable);
   }
   throw new ScheduleError(`a run went past ${MAX_RUN_STEPS} steps without ending: the model does not terminate`);
 }

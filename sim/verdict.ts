@@ -22,4 +22,6 @@ export interface ScheduleRun {
   readonly violation: Violation | null;
   /** Each actor's final state, for deadlock reports and renderers. */
   readonly finalStates: readonly string[];
+  /** The model's notable tags seen in any world of the run (the dangerous windows it reached). */
+  readonly notable: readonly string[];
 }
