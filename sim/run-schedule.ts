@@ -78,3 +78,13 @@ export function drive<W, O>(
   }
   throw new ScheduleError(`a run went past ${MAX_RUN_STEPS} steps without ending: the model does not terminate`);
 }
+
+/** Replays `prefix` exactly, then lets the lowest enabled actor go on until the run ends. */
+export function completeSchedule<W, O>(model: ScenarioModel<W, O>, properties: readonly Property<O>[], prefix: readonly number[]): ScheduleRun {
+  return drive(model, properties, (enabled, index) => {
+    if (index >= prefix.length) return enabled[0]!;
+    const actor = prefix[index]!;
+    if (!enabled.includes(actor)) throw new ScheduleError(`step ${index + 1}: ${model.actors[actor] ?? actor} cannot step here`);
+    return actor;
+  });
+}

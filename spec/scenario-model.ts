@@ -31,6 +31,8 @@ export interface ScenarioModel<W, O> {
   finished(world: W, actor: number): boolean;
   /** One short word per actor for traces: its state, and the lock its connection holds. */
   describe(world: W, actor: number): string;
+  /** The SQLite lock the actor's connection holds now (for renderers), or '' when it has none to show. */
+  lockHeld?(world: W, actor: number): string;
   /** Scenario-specific facts about a world worth counting during exploration (the "dangerous window"). */
   notable?(world: W): readonly string[];
 }

@@ -32,8 +32,9 @@ export interface ExhaustiveResult {
   readonly notable: Readonly<Record<string, number>>;
   /** Which limit stopped the search, with its likely cause. */
   readonly limit: string | null;
-  /** Every (world, actor) edge, for covering the graph with schedules on the real engine. */
+  /** With `recordEdges`: every (world, actor) edge, and the schedule that reaches each world. */
   readonly edges?: ReadonlyMap<WorldKey, readonly { actor: number; to: WorldKey }[]>;
+  readonly scheduleTo?: (key: WorldKey) => number[];
 }
 
 interface Node<W> {
@@ -46,7 +47,7 @@ export function exploreExhaustively<W, O>(
   model: ScenarioModel<W, O>,
   properties: readonly Property<O>[],
   limits: ExhaustiveLimits = DEFAULT_EXHAUSTIVE_LIMITS,
-  options: { recordEdges?: boolean } = {},
+  options: { recordEdges?: boolean; continueAfterViolation?: boolean } = {},
 ): ExhaustiveResult {
   const parents = new Map<WorldKey, { parent: WorldKey | null; actor: number }>();
   const notable: Record<string, number> = {};
@@ -72,17 +73,24 @@ export function exploreExhaustively<W, O>(
     depth,
     notable,
     limit,
-    ...(edges === undefined ? {} : { edges }),
+    ...(edges === undefined ? {} : { edges, scheduleTo }),
   });
   const visit = (world: W, key: WorldKey): Violation | null => {
     for (const tag of model.notable?.(world) ?? []) notable[tag] = (notable[tag] ?? 0) + 1;
     return checkSafety(properties, model.observe(world));
   };
 
+  let first: { violation: Violation; at: WorldKey } | null = null;
+  /** Records a violation; returns true when the search should stop on it. */
+  const found = (violation: Violation | null, at: WorldKey): boolean => {
+    if (violation === null) return false;
+    first ??= { violation, at };
+    return options.continueAfterViolation !== true;
+  };
+
   const initialKey = model.key(model.initial);
   parents.set(initialKey, { parent: null, actor: -1 });
-  const initialViolation = visit(model.initial, initialKey);
-  if (initialViolation !== null) return result('violation', initialViolation, initialKey, null);
+  if (found(visit(model.initial, initialKey), initialKey)) return result('violation', first!.violation, initialKey, null);
 
   let frontier: Node<W>[] = [{ world: model.initial, key: initialKey, depth: 0 }];
   while (frontier.length > 0) {
@@ -91,8 +99,7 @@ export function exploreExhaustively<W, O>(
       const enabled = model.enabled(node.world);
       if (enabled.length === 0) {
         endings++;
-        const violation = checkEnd(model, properties, node.world);
-        if (violation !== null) return result('violation', violation, node.key, null);
+        if (found(checkEnd(model, properties, node.world), node.key)) return result('violation', first!.violation, node.key, null);
         continue;
       }
       if (node.depth >= limits.maxDepth) {
@@ -108,7 +115,8 @@ export function exploreExhaustively<W, O>(
         parents.set(key, { parent: node.key, actor });
         depth = Math.max(depth, node.depth + 1);
         const violation = visit(world, key);
-        if (violation !== null) return result('violation', violation, key, null);
+        if (found(violation, key)) return result('violation', first!.violation, key, null);
+        if (violation !== null) continue; // a run ends where it breaks a safety property
         if (parents.size >= limits.maxWorlds) {
           return result('limit-reached', null, null, `maxWorlds ${limits.maxWorlds}: the state space is larger; raise the limit or use fewer workers`);
         }
@@ -118,5 +126,6 @@ export function exploreExhaustively<W, O>(
     }
     frontier = next;
   }
-  return result('holds', null, null, null);
+  const ended = first as { violation: Violation; at: WorldKey } | null;
+  return ended === null ? result('holds', null, null, null) : result('violation', ended.violation, ended.at, null);
 }

@@ -138,3 +138,23 @@ function clearAnswer<S extends RollbackSnapshot | WalSnapshot>(snapshot: S): S {
   if (snapshot.context.outcome === null && snapshot.context.publish === null) return snapshot;
   return { ...snapshot, context: { ...snapshot.context, outcome: null, publish: null } } as S;
 }
+
+/**
+ * The lock a connection holds, in SQLite's words: the rollback ladder (SHARED, RESERVED, PENDING, EXCLUSIVE),
+ * or in WAL mode a read snapshot and/or the WAL write lock; '-' when it holds nothing.
+ */
+export function lockLabel(world: SqliteWorld, conn: number): string {
+  const state = connectionState(world, conn);
+  if (world.connections.journal === 'delete') {
+    const lock = ROLLBACK_LOCK_OF_STATE[state as RollbackState];
+    return lock === 'none' ? '-' : lock.toUpperCase();
+  }
+  switch (state) {
+    case 'reading':
+      return 'snapshot';
+    case 'writing':
+      return 'WRITE';
+    default:
+      return '-';
+  }
+}

@@ -14,7 +14,7 @@ import type { SnapshotFrom } from 'xstate';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { BeginMode, Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
-import { connectionState, initialSqliteWorld, stepSqliteWorld } from '../sqlite/sqlite-world.js';
+import { connectionState, initialSqliteWorld, lockLabel, stepSqliteWorld } from '../sqlite/sqlite-world.js';
 import type { TicketWorkerEvent, TicketWorkerState, TicketWorkload } from './ticket-worker.machine.js';
 import { ticketWorkerMachine } from './ticket-worker.machine.js';
 import type { TicketsObservation, TicketWorkerStatus } from './tickets.observation.js';
@@ -277,6 +277,7 @@ export function createTicketsModel(params: TicketsParams): ScenarioModel<Tickets
     observe,
     finished: (world, actor) => nextCommand(world.workers[actor]!) === null,
     describe: (world, actor) => `${String(world.workers[actor]!.value)}/${connectionState(world.sqlite, actor)}`,
+    lockHeld: (world, actor) => lockLabel(world.sqlite, actor),
     notable: (world) => (writeLockContenders(world) >= 2 ? ['write-lock-contention'] : []),
   };
 }

@@ -1,0 +1,45 @@
+/**
+ * The scenario catalogue: every scenario, its variants, and what each variant is documented to do. `check
+ * --all` runs each on both engines and compares the verdict with this expectation. Buggy variants are kept
+ * on purpose: each must really fail its property, computed at check time.
+ */
+export type Expectation =
+  | { readonly verdict: 'violation'; readonly property: string }
+  | { readonly verdict: 'holds' };
+
+export interface VariantEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly expected: Expectation;
+}
+
+export interface ScenarioEntry {
+  readonly name: string;
+  readonly seed: string;
+  readonly summary: string;
+  readonly variants: readonly VariantEntry[];
+}
+
+export const CATALOGUE: readonly ScenarioEntry[] = [
+  {
+    name: 'tickets',
+    seed: '002_17f899e450266be6.txt (Actifix)',
+    summary: 'workers lock tickets in a transaction; DEFERRED readers cannot become the writer and fail at once',
+    variants: [
+      {
+        name: 'deferred',
+        summary: 'BEGIN (DEFERRED): read, then write; only one reader can upgrade, the others get SQLITE_BUSY at once',
+        expected: { verdict: 'violation', property: 'every-worker-acquires' },
+      },
+      {
+        name: 'immediate',
+        summary: 'BEGIN IMMEDIATE: the write lock is asked for with no transaction open, so each waits its turn',
+        expected: { verdict: 'holds' },
+      },
+    ],
+  },
+];
+
+export function findScenario(name: string): ScenarioEntry | undefined {
+  return CATALOGUE.find((s) => s.name === name);
+}

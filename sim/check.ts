@@ -1,0 +1,189 @@
+/**
+ * `check`: one scenario variant, one engine, one strategy, judged against the scenario's properties.
+ *
+ * sim: the strategy explores the model. real: the real code on real SQLite is driven through schedules from
+ * the model (the counterexample first, then: for exhaustive, schedules covering every transition of the
+ * explored world graph; for random and pct, the schedules the strategy drew), every step compared with the
+ * model's, and the verdict is the properties' judgement of what the real run reported.
+ */
+import fc from 'fast-check';
+import type { ScenarioModel } from '../spec/scenario-model.js';
+import type { Property } from '../properties/property.js';
+import type { ScenarioBinding } from './scenario-binding.js';
+import type { EngineName, ScenarioParams, Trace } from './trace.js';
+import type { ScheduleRun, Verdict, Violation } from './verdict.js';
+import type { StepMismatch } from './real-replay.js';
+import { replayOnReal } from './real-replay.js';
+import { completeSchedule, runChoices } from './run-schedule.js';
+import { edgeCoverPrefixes } from './strategies/edge-cover.js';
+import type { ExhaustiveLimits } from './strategies/exhaustive-strategy.js';
+import { DEFAULT_EXHAUSTIVE_LIMITS, exploreExhaustively } from './strategies/exhaustive-strategy.js';
+import { DEFAULT_PCT_DEPTH, explorePct, pctRun } from './strategies/pct-strategy.js';
+import { exploreRandomly } from './strategies/random-strategy.js';
+import { Prng } from './prng.js';
+
+export type StrategyName = 'exhaustive' | 'random' | 'pct';
+export const STRATEGIES: readonly StrategyName[] = ['exhaustive', 'random', 'pct'];
+
+export interface CheckOptions {
+  readonly variant: string;
+  readonly engine: EngineName;
+  readonly strategy: StrategyName;
+  readonly runs: number;
+  readonly seed: number;
+  readonly params: ScenarioParams;
+  readonly limits?: ExhaustiveLimits;
+  /** Called with a line of progress for long runs (never on stdout). */
+  readonly progress?: (line: string) => void;
+}
+
+export interface CheckResult {
+  readonly scenario: string;
+  readonly variant: string;
+  readonly engine: EngineName;
+  readonly strategy: StrategyName;
+  readonly params: ScenarioParams;
+  readonly seed: number;
+  readonly verdict: Verdict;
+  readonly property: string | null;
+  readonly message: string | null;
+  readonly explored: { readonly states?: number; readonly transitions?: number; readonly schedules: number; readonly shrinks?: number };
+  /** How many explored worlds (exhaustive) or schedules (random, pct) reached each dangerous window. */
+  readonly notable: Readonly<Record<string, number>>;
+  readonly limit: string | null;
+  readonly counterexample: Trace | null;
+  /** real only: the first step where real SQLite did not do what the model did, over every schedule replayed. */
+  readonly mismatch: (StepMismatch & { readonly schedule: readonly number[] }) | null;
+}
+
+function traceOf(binding: ScenarioBinding, options: CheckOptions, engine: EngineName, run: { schedule: readonly number[]; steps: ScheduleRun['steps'] }, violation: Violation | null): Trace {
+  return {
+    lockstep: 1,
+    scenario: binding.entry.name,
+    variant: options.variant,
+    engine,
+    params: options.params,
+    schedule: [...run.schedule],
+    steps: [...run.steps],
+    verdict: violation === null ? 'holds' : 'violation',
+    property: violation?.property ?? null,
+    message: violation?.message ?? null,
+  };
+}
+
+interface SimOutcome {
+  readonly result: CheckResult;
+  /** Whole runs of the model to replay on the real engine (counterexample first). */
+  readonly replays: readonly ScheduleRun[];
+}
+
+function checkOnModel<W, O>(binding: ScenarioBinding<W, O>, model: ScenarioModel<W, O>, options: CheckOptions, forReal: boolean): SimOutcome {
+  const properties: readonly Property<O>[] = binding.properties;
+  const base = {
+    scenario: binding.entry.name,
+    variant: options.variant,
+    engine: 'sim' as const,
+    strategy: options.strategy,
+    params: options.params,
+    seed: options.seed,
+    mismatch: null,
+  };
+  switch (options.strategy) {
+    case 'exhaustive': {
+      const explored = exploreExhaustively(model, properties, options.limits ?? DEFAULT_EXHAUSTIVE_LIMITS, {
+        recordEdges: forReal,
+        continueAfterViolation: forReal,
+      });
+      // The shortest schedule to the violation, judged as a run (an outcome violation's schedule is already whole).
+      const counter = explored.schedule === null ? null : completeSchedule(model, properties, explored.schedule);
+      const replays: ScheduleRun[] = counter === null ? [] : [counter];
+      if (forReal) {
+        for (const prefix of edgeCoverPrefixes(explored)) replays.push(completeSchedule(model, properties, prefix));
+      }
+      return {
+        result: {
+          ...base,
+          verdict: explored.verdict,
+          property: explored.violation?.property ?? null,
+          message: explored.violation?.message ?? null,
+          explored: { states: explored.worlds, transitions: explored.transitions, schedules: explored.endings },
+          notable: explored.notable,
+          limit: explored.limit,
+          counterexample: counter === null ? null : traceOf(binding, options, 'sim', counter, counter.violation),
+        },
+        replays,
+      };
+    }
+    case 'random':
+    case 'pct': {
+      const search =
+        options.strategy === 'random'
+          ? exploreRandomly(model, properties, { runs: options.runs, seed: options.seed })
+          : explorePct(model, properties, { runs: options.runs, seed: options.seed });
+      const failure = search.failure;
+      const replays: ScheduleRun[] = failure === null ? [] : [failure];
+      if (forReal && failure === null) replays.push(...drawnSchedules(model, properties, options));
+      return {
+        result: {
+          ...base,
+          verdict: failure === null ? 'holds' : 'violation',
+          property: failure?.violation?.property ?? null,
+          message: failure?.violation?.message ?? null,
+          explored: { schedules: search.schedules, shrinks: search.shrinks },
+          notable: search.notable,
+          limit: null,
+          counterexample: failure === null ? null : traceOf(binding, options, 'sim', failure, failure.violation),
+        },
+        replays,
+      };
+    }
+  }
+}
+
+/** The schedules the random or pct strategy draws for this seed (a pure function of it), as whole runs. */
+function drawnSchedules<W, O>(model: ScenarioModel<W, O>, properties: readonly Property<O>[], options: CheckOptions): ScheduleRun[] {
+  const count = Math.min(options.runs, 200);
+  if (options.strategy === 'pct') {
+    const prng = new Prng(options.seed);
+    return Array.from({ length: count }, () => pctRun(model, properties, prng, DEFAULT_PCT_DEPTH, 6 * model.actors.length));
+  }
+  const width = Math.max(2, model.actors.length);
+  const choices = fc.array(fc.nat({ max: width - 1 }), { maxLength: 8 * model.actors.length + 16 });
+  return fc.sample(choices, { seed: options.seed, numRuns: count }).map((c) => runChoices(model, properties, c));
+}
+
+export async function check<W, O>(binding: ScenarioBinding<W, O>, options: CheckOptions): Promise<CheckResult> {
+  const model = binding.model(options.variant, options.params);
+  const sim = checkOnModel(binding, model, options, options.engine === 'real');
+  if (options.engine === 'sim') return sim.result;
+
+  // Real: replay the model's runs, counterexample first.
+  let violationRun: { schedule: readonly number[]; steps: ScheduleRun['steps']; violation: Violation } | null = null;
+  let mismatch: CheckResult['mismatch'] = null;
+  const seen = new Set<string>();
+  const safetyNames = new Set(binding.properties.filter((p) => p.kind === 'safety').map((p) => p.name));
+  let replayed = 0;
+  for (const run of sim.replays) {
+    const id = run.schedule.join(',');
+    if (seen.has(id)) continue;
+    seen.add(id);
+    // A run that stopped on a safety violation is a prefix; every other model run is whole.
+    const endsRun = run.violation === null || !safetyNames.has(run.violation.property);
+    const real = await replayOnReal(() => binding.openReal(options.variant, options.params), binding.properties, run.schedule, run.steps, endsRun);
+    replayed++;
+    if (replayed % 50 === 0) options.progress?.(`real: ${replayed}/${sim.replays.length} schedules replayed`);
+    if (mismatch === null && real.mismatch !== null) mismatch = { ...real.mismatch, schedule: run.schedule };
+    if (violationRun === null && real.violation !== null) violationRun = { schedule: run.schedule.slice(0, real.steps.length), steps: real.steps, violation: real.violation };
+  }
+  const verdict: Verdict = violationRun !== null ? 'violation' : sim.result.verdict === 'limit-reached' ? 'limit-reached' : 'holds';
+  return {
+    ...sim.result,
+    engine: 'real',
+    verdict,
+    property: violationRun?.violation.property ?? null,
+    message: violationRun?.violation.message ?? null,
+    explored: { ...sim.result.explored, schedules: replayed },
+    counterexample: violationRun === null ? null : traceOf(binding, options, 'real', violationRun, violationRun.violation),
+    mismatch,
+  };
+}
