@@ -15,6 +15,7 @@ import {
   checkConformance,
   ConformanceError,
   describeFailure,
+  minimizeFailure,
   type ConformanceFailure,
   type LockEngine,
 } from '../../../properties/conformance.js';
@@ -47,6 +48,8 @@ interface Located {
   readonly scriptNumber?: number;
   readonly failure: ConformanceFailure;
   readonly replay: readonly string[];
+  /** For a script from a file: the same failure on the smallest script derived from it, when smaller. */
+  readonly minimal?: ConformanceFailure;
 }
 
 interface Summary {
@@ -133,9 +136,12 @@ function conformFile(file: string, journal: Journal | undefined): Summary {
         stepsCompared += failure.index + (failure.real === null ? 0 : 1);
         busyCompared += failure.real !== null && isBusy(failure.real) ? 1 : 0;
       }
+      // Stdin cannot be replayed by name: then only the script inline does it.
       const whole = `lockstep conform ${shellQuote(file)}${journal === undefined ? '' : ` --journal ${journal}`}`;
-      const replay = scripts.length === 1 ? [whole] : [replayScript(script), whole];
-      failures.push({ scriptNumber: index + 1, failure, replay });
+      const replay = file === '-' ? [replayScript(script)] : scripts.length === 1 ? [whole] : [replayScript(script), whole];
+      const minimal = minimizeFailure(failure, realEngine, predict).failure;
+      const smaller = minimal.script.steps.length < script.steps.length || minimal.script.connections < script.connections;
+      failures.push({ scriptNumber: index + 1, failure, replay, ...(smaller ? { minimal } : {}) });
     }
   });
   return {
@@ -233,13 +239,18 @@ function toJson(summary: Summary): unknown {
     busyCompared: summary.busyCompared,
     ...(summary.shrinks !== undefined ? { shrinks: summary.shrinks } : {}),
     elapsedMs: summary.elapsedMs,
-    counterexamples: summary.failures.map(({ scriptNumber, failure, replay }) => ({
+    counterexamples: summary.failures.map(({ scriptNumber, failure, replay, minimal }) => ({
       ...(scriptNumber !== undefined ? { scriptNumber } : {}),
-      ...failure,
-      ...(failure.kind === 'disagreement' && failure.step !== undefined ? { sql: stepSql(failure.step) } : {}),
+      ...failureJson(failure),
       replay,
+      ...(minimal !== undefined ? { minimal: { ...failureJson(minimal), replay: [replayScript(minimal.script)] } } : {}),
     })),
   };
+}
+
+function failureJson(failure: ConformanceFailure): object {
+  const sql = failure.kind === 'disagreement' && failure.step !== undefined ? { sql: stepSql(failure.step) } : {};
+  return { ...failure, ...sql };
 }
 
 function renderText(summary: Summary): string {
@@ -276,6 +287,11 @@ function renderFailure(located: Located, summary: Summary): string {
   lines.push(summary.source === 'random' ? 'minimal script:' : 'the script:');
   lines.push(scriptJson(failure.script), '');
   lines.push('replay:', ...replay.map((command) => `  ${command}`), '');
+  if (located.minimal !== undefined) {
+    const at = located.minimal.kind === 'disagreement' ? ` at step ${located.minimal.index + 1}` : '';
+    lines.push(`shrunk to a minimal script that still fails${at}:`);
+    lines.push(scriptJson(located.minimal.script), '', 'replay:', `  ${replayScript(located.minimal.script)}`, '');
+  }
   return lines.join('\n');
 }
 
