@@ -1,0 +1,62 @@
+/** Text rendering of check results, and the command line that reproduces a check. */
+import type { CheckResult } from '../check.js';
+import type { ScenarioBinding } from '../scenario-binding.js';
+import { renderTable, tableRows } from '../render/trace-table.js';
+
+export function checkCommandLine(result: CheckResult, binding: ScenarioBinding<never, never>): string {
+  const parts = ['lockstep check', result.scenario, '--variant', result.variant, '--engine', result.engine, '--strategy', result.strategy];
+  if (result.strategy !== 'exhaustive') parts.push('--runs', String(result.explored.schedules), '--seed', String(result.seed));
+  for (const spec of binding.params) {
+    const value = result.params[spec.name];
+    if (value !== undefined && value !== spec.default) parts.push(`--${spec.flag}`, String(value));
+  }
+  return parts.join(' ');
+}
+
+export function renderCheck(result: CheckResult, binding: ScenarioBinding<never, never>, elapsedMs: number, traceFile: string | null): string {
+  const lines: string[] = [];
+  const params = Object.entries(result.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  lines.push(`${result.scenario}/${result.variant} on ${result.engine}, strategy ${result.strategy} (${params})`);
+  const e = result.explored;
+  if (result.strategy === 'exhaustive') {
+    const where = result.engine === 'real' ? `; replayed ${e.schedules} schedules on real SQLite covering all ${e.transitions} transitions` : `, ${e.schedules} runs ended`;
+    lines.push(`explored ${e.states} distinct worlds, ${e.transitions} transitions${where} in ${elapsedMs.toFixed(0)} ms`);
+  } else {
+    lines.push(`tried ${e.schedules} schedules (seed ${result.seed})${e.shrinks ? `, ${e.shrinks} shrink steps` : ''} in ${elapsedMs.toFixed(0)} ms`);
+  }
+  const windows = Object.entries(result.notable);
+  const unit = result.strategy === 'exhaustive' ? 'explored worlds' : 'schedules';
+  lines.push(windows.length === 0 ? 'dangerous window: never reached' : windows.map(([tag, n]) => `dangerous window ${tag}: reached in ${n} ${unit}`).join('\n'));
+  if (result.mismatch !== null) {
+    const m = result.mismatch;
+    lines.push(`DISAGREEMENT with the model at step ${m.index + 1} of schedule [${m.schedule.join(',')}]:`);
+    lines.push(`  model: ${m.model === null ? '(no step)' : `${m.model.actor} ${m.model.action} -> ${m.model.outcome}`}`);
+    lines.push(`  real:  ${m.real === null ? '(no step)' : `${m.real.actor} ${m.real.action} -> ${m.real.outcome}`}`);
+  } else if (result.engine === 'real') {
+    lines.push('every step of every replayed schedule agreed with the model');
+  }
+  switch (result.verdict) {
+    case 'holds':
+      lines.push(`verdict: HOLDS (${binding.properties.map((p) => p.name).join(', ')}, no-deadlock)`);
+      break;
+    case 'limit-reached':
+      lines.push(`verdict: LIMIT REACHED, nothing proven: ${result.limit ?? ''}`);
+      break;
+    case 'violation': {
+      lines.push(`verdict: VIOLATION of ${result.property}: ${result.message}`);
+      const trace = result.counterexample;
+      if (trace !== null) {
+        const label = result.strategy === 'exhaustive' ? 'shortest counterexample' : 'counterexample';
+        lines.push(`${label} (${trace.steps.length} steps, schedule [${trace.schedule.join(',')}]):`);
+        const model = binding.model(result.variant, result.params);
+        lines.push(renderTable(model.actors, tableRows(model, trace.schedule, trace.steps)));
+      }
+      break;
+    }
+  }
+  if (result.verdict !== 'holds') {
+    lines.push(`reproduce: ${checkCommandLine(result, binding)}`);
+    if (traceFile !== null) lines.push(`replay:    lockstep replay ${traceFile} --engine ${result.engine === 'sim' ? 'real' : 'sim'}`);
+  }
+  return lines.join('\n');
+}
