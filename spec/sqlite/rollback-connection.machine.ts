@@ -13,7 +13,7 @@
  * would have been invoked (true exactly when the connection had no read transaction open, or when COMMIT
  * waits for readers to leave).
  */
-import { and, setup } from 'xstate';
+import { and, not, setup } from 'xstate';
 import type { ConnectionContext, ConnectionEvent } from './connection-events.js';
 import { INITIAL_CONTEXT } from './connection-events.js';
 import {
@@ -36,6 +36,7 @@ export const ROLLBACK_LOCK_OF_STATE = {
   shared: 'shared',
   reserved: 'reserved',
   pending: 'pending',
+  pendingRead: 'pending',
   exclusive: 'exclusive',
 } as const satisfies Record<string, RollbackLock>;
 
@@ -61,6 +62,8 @@ export const rollbackConnectionMachine = setup({
     isDeferredBegin: ({ event }) => event.type === 'BEGIN' && event.mode === 'deferred',
     isImmediateBegin: ({ event }) => event.type === 'BEGIN' && event.mode === 'immediate',
     isExclusiveBegin: ({ event }) => event.type === 'BEGIN' && event.mode === 'exclusive',
+    /** BEGIN IMMEDIATE or EXCLUSIVE: statements that take a lock before they look at the transaction state. */
+    isLockingBegin: ({ event }) => event.type === 'BEGIN' && event.mode !== 'deferred',
     hasOwnWrites: ({ context }) => Object.keys(context.own).length > 0,
   },
   actions: {
@@ -102,7 +105,17 @@ export const rollbackConnectionMachine = setup({
     },
     deferred: {
       on: {
-        BEGIN: { actions: 'answerMisuse' },
+        // BEGIN inside a transaction is "cannot start a transaction within a transaction", but BEGIN IMMEDIATE
+        // and EXCLUSIVE take their lock first (OP_Transaction runs before OP_AutoCommit in the compiled
+        // statement): if the lock is free it is taken and kept, and the answer is SQLITE_ERROR; if not, the
+        // answer is SQLITE_BUSY, waited for since no read transaction was open yet. Observed, see
+        // impl/lock-step/OBSERVATIONS.md.
+        BEGIN: [
+          { guard: 'isDeferredBegin', actions: 'answerMisuse' },
+          { guard: and(['isImmediateBegin', 'canAcquireShared', 'canAcquireReserved']), target: 'reserved', actions: 'answerMisuse' },
+          { guard: and(['isExclusiveBegin', 'canAcquireExclusive']), target: 'exclusive', actions: 'answerMisuse' },
+          { actions: BUSY_WAITED },
+        ],
         // The first statement of a deferred transaction opens the read transaction: the busy handler is invoked.
         READ: [{ guard: 'canAcquireShared', target: 'shared', actions: READ_COMMITTED }, { actions: BUSY_WAITED }],
         WRITE: [
@@ -115,7 +128,16 @@ export const rollbackConnectionMachine = setup({
     },
     shared: {
       on: {
-        BEGIN: { actions: 'answerMisuse' },
+        // As in `deferred`, but this transaction has read: RESERVED is refused at once (no busy handler), while
+        // EXCLUSIVE (which needs the others' SHARED gone) is waited for and, refused, leaves PENDING held by a
+        // transaction that has still written nothing (`pendingRead`).
+        BEGIN: [
+          { guard: 'isDeferredBegin', actions: 'answerMisuse' },
+          { guard: not('canAcquireReserved'), actions: BUSY_AT_ONCE },
+          { guard: 'isImmediateBegin', target: 'reserved', actions: 'answerMisuse' },
+          { guard: 'canAcquireExclusive', target: 'exclusive', actions: 'answerMisuse' },
+          { target: 'pendingRead', actions: BUSY_WAITED },
+        ],
         // Nobody commits while this SHARED is held, so the committed state is this transaction's view.
         READ: { actions: READ_COMMITTED },
         // A reader asking to become the writer: refused at once, the busy handler is NOT invoked (the writer
@@ -130,6 +152,8 @@ export const rollbackConnectionMachine = setup({
     },
     reserved: {
       on: {
+        // Already a write transaction: sqlite3BtreeBeginTrans returns at once, whatever the mode, so every
+        // BEGIN here is only the "within a transaction" error and no lock changes.
         BEGIN: { actions: 'answerMisuse' },
         READ: { actions: READ_COMMITTED },
         WRITE: { actions: WRITE_OVER_COMMITTED },
@@ -151,6 +175,24 @@ export const rollbackConnectionMachine = setup({
           { guard: 'canAcquireExclusive', target: 'autocommit', actions: 'publishOwn' },
           { actions: BUSY_WAITED },
         ],
+        ROLLBACK: { target: 'autocommit', actions: 'discardOwn' },
+      },
+    },
+    /**
+     * PENDING (with RESERVED) taken by a refused BEGIN EXCLUSIVE in a transaction that has only read: its
+     * btree transaction is still a read transaction, so COMMIT just ends it, at once, whoever reads. A write
+     * makes it a write transaction whose COMMIT needs EXCLUSIVE again.
+     */
+    pendingRead: {
+      on: {
+        BEGIN: [
+          { guard: and(['isExclusiveBegin', 'canAcquireExclusive']), target: 'exclusive', actions: 'answerMisuse' },
+          { guard: 'isExclusiveBegin', actions: BUSY_WAITED },
+          { actions: 'answerMisuse' },
+        ],
+        READ: { actions: READ_COMMITTED },
+        WRITE: { target: 'pending', actions: WRITE_OVER_COMMITTED },
+        COMMIT: { target: 'autocommit', actions: 'discardOwn' },
         ROLLBACK: { target: 'autocommit', actions: 'discardOwn' },
       },
     },

@@ -85,7 +85,13 @@ export const walConnectionMachine = setup({
     },
     deferred: {
       on: {
-        BEGIN: { actions: 'answerMisuse' },
+        // BEGIN IMMEDIATE/EXCLUSIVE inside a transaction take the write lock before reporting "cannot start a
+        // transaction within a transaction" (observed; OP_Transaction runs before OP_AutoCommit).
+        BEGIN: [
+          { guard: 'isDeferredBegin', actions: 'answerMisuse' },
+          { guard: 'canAcquireWriteLock', target: 'writing', actions: ['takeSnapshot', 'answerMisuse'] },
+          { actions: BUSY_WAITED },
+        ],
         // The snapshot is taken here, at the first read.
         READ: { target: 'reading', actions: ['takeSnapshot', { type: 'answerRead', params: { base: 'snapshot' } }] },
         // A first statement that writes opens the read and the write transaction together; the busy handler
@@ -104,7 +110,13 @@ export const walConnectionMachine = setup({
     },
     reading: {
       on: {
-        BEGIN: { actions: 'answerMisuse' },
+        // The same upgrade as a WRITE from a read transaction, answered SQLITE_ERROR when it succeeds.
+        BEGIN: [
+          { guard: 'isDeferredBegin', actions: 'answerMisuse' },
+          { guard: and(['canAcquireWriteLock', 'isSnapshotFresh']), target: 'writing', actions: 'answerMisuse' },
+          { guard: 'canAcquireWriteLock', actions: 'answerBusySnapshot' },
+          { actions: BUSY_AT_ONCE },
+        ],
         READ: { actions: { type: 'answerRead', params: { base: 'snapshot' } } },
         // Upgrading a read transaction: the write lock is tried first (busy at once if taken), then the
         // snapshot must still be the newest (else SQLITE_BUSY_SNAPSHOT, at once, and the transaction stays

@@ -86,7 +86,7 @@ describe('SQLite connection machines (xstate/graph walk)', () => {
   });
 
   it('pins the rollback-journal lock ladder edges', () => {
-    assert.deepEqual([...edgesOf(rollbackConnectionMachine)].sort(), [
+    assert.deepEqual([
       'autocommit --BEGIN--> autocommit',
       'autocommit --BEGIN--> deferred',
       'autocommit --BEGIN--> exclusive',
@@ -96,6 +96,8 @@ describe('SQLite connection machines (xstate/graph walk)', () => {
       'autocommit --ROLLBACK--> autocommit',
       'autocommit --WRITE--> autocommit',
       'deferred --BEGIN--> deferred',
+      'deferred --BEGIN--> exclusive',
+      'deferred --BEGIN--> reserved',
       'deferred --COMMIT--> autocommit',
       'deferred --READ--> deferred',
       'deferred --READ--> shared',
@@ -113,12 +115,21 @@ describe('SQLite connection machines (xstate/graph walk)', () => {
       'pending --READ--> pending',
       'pending --ROLLBACK--> autocommit',
       'pending --WRITE--> pending',
+      'pendingRead --BEGIN--> exclusive',
+      'pendingRead --BEGIN--> pendingRead',
+      'pendingRead --COMMIT--> autocommit',
+      'pendingRead --READ--> pendingRead',
+      'pendingRead --ROLLBACK--> autocommit',
+      'pendingRead --WRITE--> pending',
       'reserved --BEGIN--> reserved',
       'reserved --COMMIT--> autocommit',
       'reserved --COMMIT--> pending',
       'reserved --READ--> reserved',
       'reserved --ROLLBACK--> autocommit',
       'reserved --WRITE--> reserved',
+      'shared --BEGIN--> exclusive',
+      'shared --BEGIN--> pendingRead',
+      'shared --BEGIN--> reserved',
       'shared --BEGIN--> shared',
       'shared --COMMIT--> autocommit',
       'shared --READ--> shared',
@@ -129,7 +140,7 @@ describe('SQLite connection machines (xstate/graph walk)', () => {
   });
 
   it('pins the WAL machine edges', () => {
-    assert.deepEqual([...edgesOf(walConnectionMachine)].sort(), [
+    assert.deepEqual([
       'autocommit --BEGIN--> autocommit',
       'autocommit --BEGIN--> deferred',
       'autocommit --BEGIN--> writing',
@@ -138,12 +149,14 @@ describe('SQLite connection machines (xstate/graph walk)', () => {
       'autocommit --ROLLBACK--> autocommit',
       'autocommit --WRITE--> autocommit',
       'deferred --BEGIN--> deferred',
+      'deferred --BEGIN--> writing',
       'deferred --COMMIT--> autocommit',
       'deferred --READ--> reading',
       'deferred --ROLLBACK--> autocommit',
       'deferred --WRITE--> deferred',
       'deferred --WRITE--> writing',
       'reading --BEGIN--> reading',
+      'reading --BEGIN--> writing',
       'reading --COMMIT--> autocommit',
       'reading --READ--> reading',
       'reading --ROLLBACK--> autocommit',
