@@ -86,7 +86,7 @@ describe('SQLite connection machines (xstate/graph walk)', () => {
   });
 
   it('pins the rollback-journal lock ladder edges', () => {
-    assert.deepEqual([
+    assert.deepEqual([...edgesOf(rollbackConnectionMachine)].sort(), [
       'autocommit --BEGIN--> autocommit',
       'autocommit --BEGIN--> deferred',
       'autocommit --BEGIN--> exclusive',
@@ -140,7 +140,7 @@ describe('SQLite connection machines (xstate/graph walk)', () => {
   });
 
   it('pins the WAL machine edges', () => {
-    assert.deepEqual([
+    assert.deepEqual([...edgesOf(walConnectionMachine)].sort(), [
       'autocommit --BEGIN--> autocommit',
       'autocommit --BEGIN--> deferred',
       'autocommit --BEGIN--> writing',
