@@ -21,3 +21,4 @@ export { SCRATCH_PREFIX } from './scratch-database.js';
 export { MAX_CONNECTIONS } from './validate-script.js';
 export { sampleScripts, type SampleScriptOptions } from './sample-scripts.js';
 export { benchLockStep, type LockStepBenchOptions, type LockStepBenchResult } from './bench-lock-step.js';
+export { rawStatementRate } from './raw-rate.js';

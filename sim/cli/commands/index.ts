@@ -3,5 +3,19 @@ import type { Command } from './command.js';
 import { conformCommand } from './conform.js';
 import { predictCommand } from './predict.js';
 import { runCommand } from './run.js';
+import { barrierCommand } from './barrier.js';
+import { benchCommand } from './bench.js';
+import { checkCommand } from './check.js';
+import { listCommand } from './list.js';
+import { replayCommand } from './replay.js';
 
-export const COMMANDS: readonly Command[] = [predictCommand, runCommand, conformCommand];
+export const COMMANDS: readonly Command[] = [
+  listCommand,
+  checkCommand,
+  replayCommand,
+  predictCommand,
+  runCommand,
+  conformCommand,
+  barrierCommand,
+  benchCommand,
+];

@@ -1,0 +1,157 @@
+/**
+ * `lockstep check SCENARIO [--variant V] [--engine sim|real|both] [--strategy exhaustive|random|pct] [--runs N]
+ * [--seed S] [scenario parameters] [--trace-out FILE] [--json]` and `lockstep check --all [--json]`.
+ *
+ * Exit 0 when the property holds (for --all: every variant behaved as documented on both engines), 1 on a
+ * violation, a limit reached, or a disagreement between the engines; 2 on bad usage.
+ */
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { CATALOGUE } from '../../../properties/catalogue.js';
+import type { Expectation } from '../../../properties/catalogue.js';
+import type { CheckResult, StrategyName } from '../../check.js';
+import { check, STRATEGIES } from '../../check.js';
+import type { ScenarioBinding } from '../../scenario-binding.js';
+import { findBinding, SCENARIOS } from '../../scenarios/index.js';
+import type { EngineName, ScenarioParams } from '../../trace.js';
+import { renderCheck } from '../check-output.js';
+import { choiceOption, integerOption, parseOptions } from '../command-options.js';
+import { UsageError } from '../usage-error.js';
+import type { Command } from './command.js';
+
+const DEFAULT_RUNS = 1000;
+const DEFAULT_SEED = 42;
+
+export const checkCommand: Command = {
+  name: 'check',
+  synopsis:
+    'check SCENARIO [--variant V] [--engine sim|real|both] [--strategy exhaustive|random|pct] [--runs N] [--seed S] [--workers N] [--journal delete|wal] [--trace-out FILE] [--json]\n  lockstep check --all [--json]',
+  run: (argv) => runCheck(argv),
+};
+
+function paramFlags(): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const binding of SCENARIOS) for (const p of binding.params) values[`--${p.flag}`] ??= p.describe;
+  return values;
+}
+
+async function runCheck(argv: readonly string[]): Promise<number> {
+  const options = parseOptions(argv, {
+    flags: ['--json', '--all'],
+    values: {
+      '--variant': 'a variant of the scenario (lockstep list)',
+      '--engine': 'sim, real or both',
+      '--strategy': STRATEGIES.join(', '),
+      '--runs': 'a number of schedules, 1 to 1000000',
+      '--seed': 'an integer',
+      '--trace-out': 'a file to write the counterexample trace to',
+      ...paramFlags(),
+    },
+  });
+  const json = options.flags.has('--json');
+  if (options.flags.has('--all')) {
+    if (options.positionals.length > 0 || options.values.size > 0) throw new UsageError('--all takes no scenario and no other option but --json');
+    return checkAll(json);
+  }
+  const [name, ...extra] = options.positionals;
+  if (name === undefined) throw new UsageError(`name a scenario (${SCENARIOS.map((s) => s.entry.name).join(', ')}) or give --all`);
+  if (extra.length > 0) throw new UsageError(`one scenario at a time, got also '${extra.join(' ')}'`);
+  const binding = findBinding(name);
+  if (binding === undefined) throw new UsageError(`unknown scenario '${name}' (expected ${SCENARIOS.map((s) => s.entry.name).join(', ')})`);
+  const variants = binding.entry.variants.map((v) => v.name);
+  const variant = choiceOption('--variant', options.values.get('--variant') ?? variants[0]!, variants);
+  const engineWord = choiceOption('--engine', options.values.get('--engine') ?? 'sim', ['sim', 'real', 'both'] as const);
+  const strategy = choiceOption('--strategy', options.values.get('--strategy') ?? 'exhaustive', STRATEGIES);
+  const runs = integerOption('--runs', options.values.get('--runs') ?? String(DEFAULT_RUNS), 1, 1_000_000);
+  const seed = integerOption('--seed', options.values.get('--seed') ?? String(DEFAULT_SEED), -0x80000000, 0x7fffffff);
+  const params: Record<string, string | number> = {};
+  for (const spec of binding.params) {
+    const text = options.values.get(`--${spec.flag}`);
+    try {
+      params[spec.name] = text === undefined ? spec.default : spec.parse(text);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  for (const flag of options.values.keys()) {
+    const known = ['--variant', '--engine', '--strategy', '--runs', '--seed', '--trace-out'].includes(flag) || binding.params.some((p) => `--${p.flag}` === flag);
+    if (!known) throw new UsageError(`option ${flag} does not apply to scenario ${name}`);
+  }
+  const engines: EngineName[] = engineWord === 'both' ? ['sim', 'real'] : [engineWord];
+  const traceOut = options.values.get('--trace-out') ?? null;
+  const results: (CheckResult & { elapsedMs: number })[] = [];
+  let exit = 0;
+  for (const engine of engines) {
+    const started = performance.now();
+    const result = await check(binding, { variant, engine, strategy, runs, seed, params, progress: (line) => process.stderr.write(`${line}\n`) });
+    const elapsedMs = Math.round(performance.now() - started);
+    results.push({ ...result, elapsedMs });
+    if (result.verdict !== 'holds' || result.mismatch !== null) exit = 1;
+    let traceFile: string | null = null;
+    if (traceOut !== null && result.counterexample !== null) {
+      traceFile = engines.length > 1 ? traceOut.replace(/(\.json)?$/, `.${engine}.json`) : traceOut;
+      writeFileSync(traceFile, `${JSON.stringify(result.counterexample, null, 2)}\n`);
+    }
+    if (json) continue;
+    process.stdout.write(`${renderCheck(result, binding, elapsedMs, traceFile)}\n\n`);
+  }
+  if (json) process.stdout.write(`${JSON.stringify(results.length === 1 ? jsonOf(results[0]!) : results.map((r) => jsonOf(r)), null, 2)}\n`);
+  return exit;
+}
+
+function jsonOf(result: CheckResult & { elapsedMs?: number }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    scenario: result.scenario,
+    variant: result.variant,
+    engine: result.engine,
+    strategy: result.strategy,
+    params: result.params,
+    verdict: result.verdict,
+    property: result.property,
+    message: result.message,
+    explored: result.explored,
+    notable: result.notable,
+    limit: result.limit,
+    mismatch: result.mismatch,
+    elapsedMs: result.elapsedMs ?? null,
+    counterexample: result.counterexample,
+    ...extra,
+  };
+}
+
+function meets(result: CheckResult, expected: Expectation): boolean {
+  if (result.mismatch !== null) return false;
+  if (expected.verdict === 'holds') return result.verdict === 'holds';
+  return result.verdict === 'violation' && result.property === expected.property;
+}
+
+async function checkAll(json: boolean): Promise<number> {
+  const rows: Record<string, unknown>[] = [];
+  let allMatch = true;
+  for (const entry of CATALOGUE) {
+    const binding = findBinding(entry.name) as ScenarioBinding<never, never>;
+    const params: ScenarioParams = Object.fromEntries(binding.params.map((p) => [p.name, p.default]));
+    for (const variant of entry.variants) {
+      for (const engine of ['sim', 'real'] as const) {
+        const started = performance.now();
+        const result = await check(binding, { variant: variant.name, engine, strategy: 'exhaustive' as StrategyName, runs: DEFAULT_RUNS, seed: DEFAULT_SEED, params });
+        const elapsedMs = Math.round(performance.now() - started);
+        const matches = meets(result, variant.expected);
+        allMatch &&= matches;
+        rows.push(jsonOf({ ...result, elapsedMs }, { expected: variant.expected, matches }));
+        if (!json) {
+          const got = result.verdict === 'violation' ? `violation of ${result.property}` : result.verdict;
+          const want = variant.expected.verdict === 'violation' ? `violation of ${variant.expected.property}` : 'holds';
+          const e = result.explored;
+          const size = engine === 'sim' ? `${e.states} worlds` : `${e.schedules} schedules replayed`;
+          process.stdout.write(
+            `${matches ? 'ok  ' : 'FAIL'} ${entry.name}/${variant.name} on ${engine}: ${got} (expected ${want}; ${size}; ${elapsedMs} ms)${result.mismatch ? ' DISAGREES with the model' : ''}\n`,
+          );
+        }
+      }
+    }
+  }
+  if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else process.stdout.write(allMatch ? 'every variant behaved as documented on both engines\n' : 'some variants did not behave as documented\n');
+  return allMatch ? 0 : 1;
+}

@@ -1,0 +1,40 @@
+/** `lockstep list [--json]`: every scenario, its variants and what each is documented to do. */
+import { CATALOGUE } from '../../../properties/catalogue.js';
+import { findBinding } from '../../scenarios/index.js';
+import { parseOptions } from '../command-options.js';
+import { UsageError } from '../usage-error.js';
+import type { Command } from './command.js';
+
+export const listCommand: Command = {
+  name: 'list',
+  synopsis: 'list [--json]   scenarios, variants and their documented verdicts',
+  async run(argv) {
+    const options = parseOptions(argv, { flags: ['--json'], values: {} });
+    if (options.positionals.length > 0) throw new UsageError(`list takes no arguments, got '${options.positionals.join(' ')}'`);
+    const rows = CATALOGUE.map((entry) => {
+      const binding = findBinding(entry.name);
+      return {
+        scenario: entry.name,
+        seed: entry.seed,
+        summary: entry.summary,
+        properties: binding?.properties.map((p) => ({ name: p.name, kind: p.kind, claim: p.claim })) ?? [],
+        params: binding?.params.map((p) => ({ flag: `--${p.flag}`, default: p.default, describe: p.describe })) ?? [],
+        variants: entry.variants,
+      };
+    });
+    if (options.flags.has('--json')) {
+      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    for (const row of rows) {
+      process.stdout.write(`${row.scenario}  (seed ${row.seed})\n  ${row.summary}\n`);
+      for (const v of row.variants) {
+        const expected = v.expected.verdict === 'holds' ? 'holds' : `violates ${v.expected.property}`;
+        process.stdout.write(`  --variant ${v.name.padEnd(12)} expected: ${expected}\n      ${v.summary}\n`);
+      }
+      process.stdout.write(`  properties: ${row.properties.map((p) => `${p.name} (${p.kind})`).join(', ')}\n`);
+      process.stdout.write(`  parameters: ${row.params.map((p) => `${p.flag} (default ${p.default})`).join(', ')}\n\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,104 @@
+/**
+ * `lockstep replay TRACE [--engine sim|real] [--json]`: runs a saved trace's schedule again on either engine
+ * and judges it. Exit 1 when the replay breaks a property, or when its steps differ from the saved ones (on
+ * the real engine: from the model's); 0 when it holds and agrees; 2 on a bad trace file.
+ */
+import { readFileSync } from 'node:fs';
+import { replayOnReal } from '../../real-replay.js';
+import { replaySchedule, ScheduleError } from '../../run-schedule.js';
+import { findBinding } from '../../scenarios/index.js';
+import type { EngineName } from '../../trace.js';
+import { parseTrace, TraceError } from '../../trace.js';
+import { renderTable, tableRows } from '../../render/trace-table.js';
+import { choiceOption, parseOptions } from '../command-options.js';
+import { UsageError } from '../usage-error.js';
+import type { Command } from './command.js';
+import type { ScenarioModel } from '../../../spec/scenario-model.js';
+
+export const replayCommand: Command = {
+  name: 'replay',
+  synopsis: 'replay TRACE [--engine sim|real] [--json]   run a saved trace again and judge it',
+  async run(argv) {
+    const options = parseOptions(argv, { flags: ['--json'], values: { '--engine': 'sim or real' } });
+    const [file, ...extra] = options.positionals;
+    if (file === undefined || extra.length > 0) throw new UsageError('give exactly one trace file');
+    let text: string;
+    try {
+      text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    let trace;
+    try {
+      trace = parseTrace(text);
+    } catch (error) {
+      if (error instanceof TraceError) throw new UsageError(`${file}: ${error.message}`);
+      throw error;
+    }
+    const binding = findBinding(trace.scenario);
+    if (binding === undefined) throw new UsageError(`${file}: unknown scenario '${trace.scenario}'`);
+    if (!binding.entry.variants.some((v) => v.name === trace.variant)) throw new UsageError(`${file}: unknown variant '${trace.variant}' of ${trace.scenario}`);
+    const engine: EngineName = choiceOption('--engine', options.values.get('--engine') ?? trace.engine, ['sim', 'real'] as const);
+    let model;
+    try {
+      model = binding.model(trace.variant, trace.params);
+    } catch (error) {
+      throw new UsageError(`${file}: ${(error as Error).message}`);
+    }
+    if (trace.schedule.some((a) => a >= model.actors.length)) throw new UsageError(`${file}: the schedule names an actor the scenario does not have (it has ${model.actors.length})`);
+    let modelRun;
+    try {
+      modelRun = replaySchedule(model, binding.properties, trace.schedule);
+    } catch (error) {
+      if (error instanceof ScheduleError) throw new UsageError(`${file}: ${error.message}`);
+      throw error;
+    }
+    const endsRun = modelRun.schedule.length === trace.schedule.length && model.enabled(replayWorld(model, trace.schedule)).length === 0;
+    const run =
+      engine === 'sim'
+        ? { steps: modelRun.steps, violation: modelRun.violation, mismatch: null }
+        : await replayOnReal(() => binding.openReal(trace.variant, trace.params), binding.properties, trace.schedule, modelRun.steps, endsRun);
+    const differsFromSaved = firstDifference(trace.steps, run.steps);
+    const verdict = run.violation === null ? 'holds' : 'violation';
+    const result = {
+      scenario: trace.scenario,
+      variant: trace.variant,
+      engine,
+      params: trace.params,
+      schedule: trace.schedule,
+      steps: run.steps,
+      verdict,
+      property: run.violation?.property ?? null,
+      message: run.violation?.message ?? null,
+      savedVerdict: trace.verdict,
+      sameAsSaved: differsFromSaved === null && verdict === trace.verdict,
+      mismatch: run.mismatch,
+    };
+    if (options.flags.has('--json')) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      process.stdout.write(`replay of ${file} (${trace.scenario}/${trace.variant}, saved on ${trace.engine}) on ${engine}\n`);
+      process.stdout.write(`${renderTable(model.actors, tableRows(model, trace.schedule.slice(0, run.steps.length), run.steps))}\n`);
+      process.stdout.write(verdict === 'holds' ? 'verdict: HOLDS\n' : `verdict: VIOLATION of ${result.property}: ${result.message}\n`);
+      if (run.mismatch !== null) process.stdout.write(`DISAGREEMENT with the model at step ${run.mismatch.index + 1}\n`);
+      process.stdout.write(result.sameAsSaved ? 'same steps and verdict as the saved trace\n' : `differs from the saved trace${differsFromSaved === null ? ' in its verdict' : ` at step ${differsFromSaved + 1}`}\n`);
+    }
+    return verdict === 'holds' && result.sameAsSaved && run.mismatch === null ? 0 : 1;
+  },
+};
+
+function replayWorld<W, O>(model: ScenarioModel<W, O>, schedule: readonly number[]): W {
+  let world = model.initial;
+  for (const actor of schedule) world = model.step(world, actor).world;
+  return world;
+}
+
+function firstDifference(saved: readonly { actor: string; action: string; outcome: string }[], got: readonly { actor: string; action: string; outcome: string }[]): number | null {
+  const length = Math.max(saved.length, got.length);
+  for (let i = 0; i < length; i++) {
+    const a = saved[i];
+    const b = got[i];
+    if (a === undefined || b === undefined || a.actor !== b.actor || a.action !== b.action || a.outcome !== b.outcome) return i;
+  }
+  return null;
+}
