@@ -38,7 +38,8 @@ export async function openTicketsLockStepRun(params: TicketsRunParams): Promise<
   const handles: Database.Database[] = [];
   try {
     const tickets = Array.from({ length: params.workers }, (_, i) => `ticket-${i}`);
-    const setup = new Database(file);
+    // Busy timeout 0 here too: the observer must never wait on a lock a worker holds (see refreshHolders).
+    const setup = new Database(file, { timeout: 0 });
     handles.push(setup);
     setup.exec(TICKETS_SCHEMA);
     const insert = setup.prepare('INSERT INTO tickets (id) VALUES (?)');
