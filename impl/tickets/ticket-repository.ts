@@ -148,18 +148,14 @@ export class TicketRepository {
    * Reads the queue's tickets in order, one SELECT each, until a free one, and locks it; null when every
    * ticket is held. The queue is the repository's `ticketIds` option.
    */
-  getAndLockNextTicket(lockedBy: string, leaseMs?: number): Promise<TicketLock | null>;
-  /** The earlier signature (the queue passed in), kept for impl/tickets/tickets.lock-step-run.ts. */
-  getAndLockNextTicket(ticketIds: readonly string[], lockedBy: string, leaseMs?: number): Promise<TicketLock | null>;
-  getAndLockNextTicket(first: string | readonly string[], second?: string | number, third?: number): Promise<TicketLock | null> {
-    const [queue, lockedBy, leaseMs] =
-      typeof first === 'string' ? [this.ticketIds, first, typeof second === 'number' ? second : undefined] : [first, String(second), third];
+  getAndLockNextTicket(lockedBy: string, leaseMs: number = DEFAULT_LEASE_MS): Promise<TicketLock | null> {
+    const queue = this.ticketIds;
     if (queue === null) return Promise.reject(new Error('getAndLockNextTicket: the repository was built without ticketIds'));
     return this.transaction(this.lockMode, async () => {
       for (const ticketId of queue) {
         const row = await this.read(ticketId);
         if (row === undefined || row.locked_by !== null) continue;
-        return this.take(ticketId, lockedBy, leaseMs ?? DEFAULT_LEASE_MS);
+        return this.take(ticketId, lockedBy, leaseMs);
       }
       return null;
     });

@@ -6,7 +6,7 @@ import type { TicketWorkload } from '../../spec/tickets/ticket-worker.machine.js
 import type { TicketsWorld } from '../../spec/tickets/tickets.model.js';
 import { createTicketsModel } from '../../spec/tickets/tickets.model.js';
 import type { TicketsObservation } from '../../spec/tickets/tickets.observation.js';
-import { openTicketsLockStepRun } from '../../impl/tickets/tickets.lock-step-run.js';
+import { openTicketsRun } from '../../impl/tickets/tickets.real-engine.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
 import { choiceParam, integerParam } from '../scenario-binding.js';
 import type { ScenarioParams } from '../trace.js';
@@ -35,5 +35,5 @@ export const ticketsBinding: ScenarioBinding<TicketsWorld, TicketsObservation> =
   ],
   properties: TICKETS_PROPERTIES,
   model: (variant, params) => createTicketsModel(ticketsParams(variant, params)),
-  openReal: (variant, params) => openTicketsLockStepRun(ticketsParams(variant, params)),
+  openReal: (variant, params) => openTicketsRun(ticketsParams(variant, params)),
 };
