@@ -2,6 +2,7 @@
 import type { CheckResult } from '../check.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
 import { renderTable, tableRows } from '../render/trace-table.js';
+import { renderMermaid } from '../render/trace-mermaid.js';
 
 export function checkCommandLine(result: CheckResult, binding: ScenarioBinding<never, never>): string {
   const parts = ['lockstep check', result.scenario, '--variant', result.variant, '--engine', result.engine, '--strategy', result.strategy];
@@ -59,4 +60,15 @@ export function renderCheck(result: CheckResult, binding: ScenarioBinding<never,
     if (traceFile !== null) lines.push(`replay:    lockstep replay ${traceFile} --engine ${result.engine === 'sim' ? 'real' : 'sim'}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * `check --mermaid`: the counterexample as a Mermaid sequence diagram; when there is none, a Mermaid comment
+ * saying why, so the output is still a valid diagram source.
+ */
+export function renderCheckMermaid(result: CheckResult, binding: ScenarioBinding<never, never>): string {
+  const trace = result.counterexample;
+  if (trace === null) return `%% ${result.scenario}/${result.variant} on ${result.engine}: ${result.verdict}, no counterexample to draw`;
+  const model = binding.model(result.variant, result.params);
+  return [`%% ${result.scenario}/${result.variant} on ${result.engine}: ${trace.steps.length} steps, schedule [${trace.schedule.join(',')}]`, renderMermaid(model, trace)].join('\n');
 }

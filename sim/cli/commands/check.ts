@@ -14,7 +14,7 @@ import { check, STRATEGIES } from '../../check.js';
 import type { ScenarioBinding } from '../../scenario-binding.js';
 import { findBinding, SCENARIOS } from '../../scenarios/index.js';
 import type { EngineName, ScenarioParams } from '../../trace.js';
-import { renderCheck } from '../check-output.js';
+import { renderCheck, renderCheckMermaid } from '../check-output.js';
 import { choiceOption, integerOption, parseOptions } from '../command-options.js';
 import { UsageError } from '../usage-error.js';
 import type { Command } from './command.js';
@@ -25,7 +25,7 @@ const DEFAULT_SEED = 42;
 export const checkCommand: Command = {
   name: 'check',
   synopsis:
-    'check SCENARIO [--variant V] [--engine sim|real|both] [--strategy exhaustive|random|pct] [--runs N] [--seed S] [--workers N] [--journal delete|wal] [--trace-out FILE] [--json]\n  lockstep check --all [--json]',
+    'check SCENARIO [--variant V] [--engine sim|real|both] [--strategy exhaustive|random|pct] [--runs N] [--seed S] [--workers N] [--journal delete|wal] [--trace-out FILE] [--json | --mermaid]\n  lockstep check --all [--json]',
   run: (argv) => runCheck(argv),
 };
 
@@ -37,7 +37,7 @@ function paramFlags(): Record<string, string> {
 
 async function runCheck(argv: readonly string[]): Promise<number> {
   const options = parseOptions(argv, {
-    flags: ['--json', '--all'],
+    flags: ['--json', '--all', '--mermaid'],
     values: {
       '--variant': 'a variant of the scenario (lockstep list)',
       '--engine': 'sim, real or both',
@@ -49,6 +49,8 @@ async function runCheck(argv: readonly string[]): Promise<number> {
     },
   });
   const json = options.flags.has('--json');
+  const mermaid = options.flags.has('--mermaid');
+  if (json && mermaid) throw new UsageError('--json and --mermaid are two different outputs: give one');
   if (options.flags.has('--all')) {
     if (options.positionals.length > 0 || options.values.size > 0) throw new UsageError('--all takes no scenario and no other option but --json');
     return checkAll(json);
@@ -93,6 +95,10 @@ async function runCheck(argv: readonly string[]): Promise<number> {
       writeFileSync(traceFile, `${JSON.stringify(result.counterexample, null, 2)}\n`);
     }
     if (json) continue;
+    if (mermaid) {
+      process.stdout.write(`${renderCheckMermaid(result, binding)}\n`);
+      continue;
+    }
     process.stdout.write(`${renderCheck(result, binding, elapsedMs, traceFile)}\n\n`);
   }
   if (json) process.stdout.write(`${JSON.stringify(results.length === 1 ? jsonOf(results[0]!) : results.map((r) => jsonOf(r)), null, 2)}\n`);

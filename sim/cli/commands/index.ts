@@ -8,6 +8,7 @@ import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
+import { docsCommand } from './docs.js';
 
 export const COMMANDS: readonly Command[] = [
   listCommand,
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   conformCommand,
   barrierCommand,
   benchCommand,
+  docsCommand,
 ];

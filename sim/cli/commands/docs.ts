@@ -1,0 +1,68 @@
+/**
+ * `lockstep docs [--check] [PAGE...]`: refills the generated blocks of the docs pages (sim/docs/
+ * generated-blocks.ts) by running each block's lockstep command in a child process, exactly as a user would;
+ * with `--check`, changes nothing and exits 1 naming every block that differs from what the tool prints now.
+ * Pages default to every .md file of docs/. Exit 2 on a page that cannot be read or has an unclosed marker,
+ * or on a block whose command is itself bad usage.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { blockBody, DocsFormatError, fillBlocks, findBlocks } from '../../docs/generated-blocks.js';
+import { parseOptions } from '../command-options.js';
+import { UsageError } from '../usage-error.js';
+import type { Command } from './command.js';
+
+const BIN = fileURLToPath(new URL('../../../../bin/lockstep.js', import.meta.url));
+const DOCS = fileURLToPath(new URL('../../../../docs/', import.meta.url));
+
+export const docsCommand: Command = {
+  name: 'docs',
+  synopsis: 'docs [--check] [PAGE...]   refill (or, with --check, verify) the generated traces and diagrams of docs/',
+  async run(argv) {
+    const options = parseOptions(argv, { flags: ['--check'], values: {} });
+    const check = options.flags.has('--check');
+    const pages = options.positionals.length > 0 ? [...options.positionals] : listPages();
+    let drift = 0;
+    for (const page of pages) {
+      let text: string;
+      try {
+        text = readFileSync(page, 'utf8');
+      } catch (error) {
+        throw new UsageError(`cannot read ${page}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      let blocks;
+      try {
+        blocks = findBlocks(text);
+      } catch (error) {
+        if (error instanceof DocsFormatError) throw new UsageError(`${page}: ${error.message}`);
+        throw error;
+      }
+      const bodies = blocks.map((block) => {
+        const ran = spawnSync(process.execPath, [BIN, ...block.args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+        if (ran.error !== undefined) throw ran.error;
+        if (ran.status === 2) throw new UsageError(`${page} line ${block.line}: 'lockstep ${block.args.join(' ')}' is bad usage: ${ran.stderr.trim()}`);
+        return blockBody(block.args, ran.stdout);
+      });
+      const filled = fillBlocks(text, blocks, bodies);
+      const stale = blocks.filter((block, i) => text.slice(block.start, block.end) !== bodies[i]);
+      for (const block of stale) process.stdout.write(`${page} line ${block.line}: 'lockstep ${block.args.join(' ')}' ${check ? 'differs from what the tool prints now' : 'refreshed'}\n`);
+      drift += stale.length;
+      if (!check && filled !== text) writeFileSync(page, filled);
+    }
+    process.stdout.write(`${pages.length} pages, ${drift} ${check ? 'stale' : 'refreshed'} blocks\n`);
+    return check && drift > 0 ? 1 : 0;
+  },
+};
+
+function listPages(): string[] {
+  try {
+    return readdirSync(DOCS)
+      .filter((name) => name.endsWith('.md'))
+      .sort()
+      .map((name) => join(DOCS, name));
+  } catch {
+    throw new UsageError(`no docs/ folder at ${DOCS}`);
+  }
+}
