@@ -11,11 +11,45 @@ import type { LockScript } from '../../../spec/sqlite/lock-script.js';
 import { createTicketsModel } from '../../../spec/tickets/tickets.model.js';
 import { TICKETS_PROPERTIES } from '../../../properties/tickets.js';
 import { exploreExhaustively } from '../../strategies/exhaustive-strategy.js';
+import { Prng } from '../../prng.js';
+import { replayOnReal } from '../../real-replay.js';
+import { runChoices } from '../../run-schedule.js';
+import { ticketsBinding } from '../../scenarios/tickets.binding.js';
 import { parseOptions } from '../command-options.js';
 import { UsageError } from '../usage-error.js';
 import type { Command } from './command.js';
 
 const SCRIPTS = 1000;
+/** Schedules of the ticket scenario replayed on the real engine, per variant. */
+const TICKET_SCHEDULES = 100;
+
+/**
+ * Real schedules per second on the ticket scenario: seeded random schedules (3 workers, journal delete) drawn
+ * on the model, each replayed on a fresh real run (temporary database, one connection per worker, the gates)
+ * and compared step by step, as `check --engine real` does. Returns the counts and the elapsed time.
+ */
+async function realTicketSchedules(): Promise<{ schedules: number; steps: number; ms: number; disagreements: number }> {
+  const params = { workers: 3, journal: 'delete', workload: 'acquire', busyTimeoutMs: 5000 };
+  const prng = new Prng(1);
+  const runs = (['deferred', 'immediate'] as const).flatMap((variant) => {
+    const model = ticketsBinding.model(variant, params);
+    return Array.from({ length: TICKET_SCHEDULES }, () => {
+      const choices = Array.from({ length: 40 }, () => prng.below(8));
+      return { variant, run: runChoices(model, ticketsBinding.properties, choices) };
+    });
+  });
+  let steps = 0;
+  let disagreements = 0;
+  const start = performance.now();
+  for (const { variant, run } of runs) {
+    // A safety violation stops a run early; otherwise the run went on until nobody could step.
+    const safety = ticketsBinding.properties.some((p) => p.kind === 'safety' && p.name === run.violation?.property);
+    const real = await replayOnReal(() => ticketsBinding.openReal(variant, params), ticketsBinding.properties, run.schedule, run.steps, !safety);
+    steps += real.steps.length;
+    if (real.mismatch !== null) disagreements += 1;
+  }
+  return { schedules: runs.length, steps, ms: performance.now() - start, disagreements };
+}
 
 function timed<T>(f: () => T): { value: T; ms: number } {
   const start = performance.now();
@@ -27,7 +61,7 @@ const perSecond = (count: number, ms: number): number => Math.round((count / ms)
 
 export const benchCommand: Command = {
   name: 'bench',
-  synopsis: 'bench [--json]   model and real step rates, raw better-sqlite3, exhaustive world rates',
+  synopsis: 'bench [--json]   model and real step rates, raw better-sqlite3, exhaustive world rates, real schedules/s on tickets',
   async run(argv) {
     const options = parseOptions(argv, { flags: ['--json'], values: {} });
     if (options.positionals.length > 0) throw new UsageError(`bench takes no arguments, got '${options.positionals.join(' ')}'`);
@@ -48,6 +82,7 @@ export const benchCommand: Command = {
       const run = timed(() => exploreExhaustively(m, TICKETS_PROPERTIES));
       return { workers, verdict: run.value.verdict, worlds: run.value.worlds, ms: Math.round(run.ms), worldsPerSecond: perSecond(run.value.worlds, run.ms) };
     });
+    const tickets = await realTicketSchedules();
     const report = {
       scripts: SCRIPTS,
       steps,
@@ -57,6 +92,14 @@ export const benchCommand: Command = {
       realOverRaw: Number((perSecond(steps, real.ms) / perSecond(raw.steps, raw.ms)).toFixed(3)),
       modelOverReal: Number((perSecond(steps, model.ms) / perSecond(steps, real.ms)).toFixed(3)),
       exhaustiveTicketsImmediate: exhaustive,
+      realTickets: {
+        schedules: tickets.schedules,
+        steps: tickets.steps,
+        disagreements: tickets.disagreements,
+        schedulesPerSecond: perSecond(tickets.schedules, tickets.ms),
+        stepsPerSecond: perSecond(tickets.steps, tickets.ms),
+        stepsOverRaw: Number((perSecond(tickets.steps, tickets.ms) / perSecond(raw.steps, raw.ms)).toFixed(3)),
+      },
     };
     if (options.flags.has('--json')) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -70,6 +113,9 @@ export const benchCommand: Command = {
       `  real / raw = ${report.realOverRaw}   model / real = ${report.modelOverReal}`,
       'exhaustive, tickets/immediate (journal delete, symmetry reduction):',
       ...exhaustive.map((e) => `  ${e.workers} workers: ${e.worlds} worlds in ${e.ms} ms (${e.worldsPerSecond.toLocaleString('en')} worlds/s), ${e.verdict}`),
+      `real engine, tickets (3 workers, journal delete, deferred and immediate): ${tickets.schedules} seeded schedules, ${tickets.steps} steps, ${tickets.disagreements} disagreements with the model`,
+      `  ${report.realTickets.schedulesPerSecond.toLocaleString('en')} schedules/s (fresh database and connections each), ${report.realTickets.stepsPerSecond.toLocaleString('en')} steps/s`,
+      `  beside raw better-sqlite3 ${report.rawStepsPerSecond.toLocaleString('en')} steps/s: real tickets / raw = ${report.realTickets.stepsOverRaw}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
