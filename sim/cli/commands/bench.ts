@@ -28,7 +28,7 @@ const TICKET_SCHEDULES = 100;
  * on the model, each replayed on a fresh real run (temporary database, one connection per worker, the gates)
  * and compared step by step, as `check --engine real` does. Returns the counts and the elapsed time.
  */
-async function realTicketSchedules(): Promise<{ schedules: number; steps: number; ms: number; disagreements: number }> {
+async function realTicketSchedules(): Promise<{ schedules: number; steps: number; ms: number; openMs: number; disagreements: number }> {
   const params = { workers: 3, journal: 'delete', workload: 'acquire', busyTimeoutMs: 5000 };
   const prng = new Prng(1);
   const runs = (['deferred', 'immediate'] as const).flatMap((variant) => {
@@ -40,15 +40,22 @@ async function realTicketSchedules(): Promise<{ schedules: number; steps: number
   });
   let steps = 0;
   let disagreements = 0;
+  let openMs = 0;
   const start = performance.now();
   for (const { variant, run } of runs) {
     // A safety violation stops a run early; otherwise the run went on until nobody could step.
     const safety = ticketsBinding.properties.some((p) => p.kind === 'safety' && p.name === run.violation?.property);
-    const real = await replayOnReal(() => ticketsBinding.openReal(variant, params), ticketsBinding.properties, run.schedule, run.steps, !safety);
+    const open = async () => {
+      const opening = performance.now();
+      const opened = await ticketsBinding.openReal(variant, params);
+      openMs += performance.now() - opening;
+      return opened;
+    };
+    const real = await replayOnReal(open, ticketsBinding.properties, run.schedule, run.steps, !safety);
     steps += real.steps.length;
     if (real.mismatch !== null) disagreements += 1;
   }
-  return { schedules: runs.length, steps, ms: performance.now() - start, disagreements };
+  return { schedules: runs.length, steps, ms: performance.now() - start, openMs, disagreements };
 }
 
 function timed<T>(f: () => T): { value: T; ms: number } {
@@ -99,6 +106,7 @@ export const benchCommand: Command = {
         schedulesPerSecond: perSecond(tickets.schedules, tickets.ms),
         stepsPerSecond: perSecond(tickets.steps, tickets.ms),
         stepsOverRaw: Number((perSecond(tickets.steps, tickets.ms) / perSecond(raw.steps, raw.ms)).toFixed(3)),
+        openShare: Number((tickets.openMs / tickets.ms).toFixed(3)),
       },
     };
     if (options.flags.has('--json')) {
@@ -114,7 +122,7 @@ export const benchCommand: Command = {
       'exhaustive, tickets/immediate (journal delete, symmetry reduction):',
       ...exhaustive.map((e) => `  ${e.workers} workers: ${e.worlds} worlds in ${e.ms} ms (${e.worldsPerSecond.toLocaleString('en')} worlds/s), ${e.verdict}`),
       `real engine, tickets (3 workers, journal delete, deferred and immediate): ${tickets.schedules} seeded schedules, ${tickets.steps} steps, ${tickets.disagreements} disagreements with the model`,
-      `  ${report.realTickets.schedulesPerSecond.toLocaleString('en')} schedules/s (fresh database and connections each), ${report.realTickets.stepsPerSecond.toLocaleString('en')} steps/s`,
+      `  ${report.realTickets.schedulesPerSecond.toLocaleString('en')} schedules/s (fresh database and connections each), ${report.realTickets.stepsPerSecond.toLocaleString('en')} steps/s; opening the run takes ${Math.round(report.realTickets.openShare * 100)}% of the time`,
       `  beside raw better-sqlite3 ${report.rawStepsPerSecond.toLocaleString('en')} steps/s: real tickets / raw = ${report.realTickets.stepsOverRaw}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
