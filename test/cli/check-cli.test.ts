@@ -1,0 +1,115 @@
+/**
+ * The command-line contract of `list`, `check`, `replay`, `docs`, `barrier` and `bench` on the real binary
+ * (DESIGN.md, "Command line"): exit codes, one JSON document with --json, the reproduce line of a failure,
+ * the trace round trip through a file, and exit 2 with one line on stderr for every kind of bad usage.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withTempDir, withTempFile } from './temp-file.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/lockstep.js', import.meta.url));
+
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function lockstep(args: readonly string[]): Ran {
+  const ran = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  if (ran.error !== undefined) throw ran.error;
+  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
+}
+
+function assertUsageError(ran: Ran, pattern: RegExp): void {
+  assert.equal(ran.status, 2, `exit 2, got ${ran.status}; stderr: ${ran.stderr}`);
+  assert.equal(ran.stdout, '', 'nothing on stdout');
+  const lines = ran.stderr.split('\n');
+  assert.equal(lines.length, 2, `exactly one line on stderr, got: ${JSON.stringify(ran.stderr)}`);
+  assert.doesNotMatch(ran.stderr, /\n\s+at /, 'no stack trace');
+  assert.match(lines[0] ?? '', pattern);
+}
+
+describe('lockstep list / check / replay / docs (command line)', function () {
+  this.timeout(120_000);
+
+  it('list --json names every scenario with its variants and expectations', () => {
+    const ran = lockstep(['list', '--json']);
+    assert.equal(ran.status, 0);
+    const list = JSON.parse(ran.stdout) as { scenario: string; variants: { name: string; expected: { verdict: string } }[] }[];
+    const tickets = list.find((s) => s.scenario === 'tickets');
+    assert.deepEqual(tickets?.variants.map((v) => [v.name, v.expected.verdict]), [['deferred', 'violation'], ['immediate', 'holds']]);
+  });
+
+  it('check: exit 1 with a reproduce line on a violation, exit 0 on a hold; --json is one document with the contract keys', () => {
+    const bad = lockstep(['check', 'tickets', '--variant', 'deferred']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /verdict: VIOLATION of every-worker-acquires/);
+    assert.match(bad.stdout, /\nreproduce: lockstep check tickets --variant deferred --engine sim --strategy exhaustive\n/);
+    const good = lockstep(['check', 'tickets', '--variant', 'immediate', '--json']);
+    assert.equal(good.status, 0);
+    const doc = JSON.parse(good.stdout) as Record<string, unknown>;
+    for (const key of ['scenario', 'variant', 'engine', 'strategy', 'params', 'verdict', 'property', 'explored', 'elapsedMs', 'counterexample']) assert.ok(key in doc, key);
+    assert.equal(doc['verdict'], 'holds');
+    assert.equal(doc['counterexample'], null);
+  });
+
+  it('check --mermaid prints a sequence diagram source and nothing else', () => {
+    const ran = lockstep(['check', 'tickets', '--variant', 'deferred', '--mermaid']);
+    assert.equal(ran.status, 1);
+    const lines = ran.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^%% tickets\/deferred on sim: 12 steps/);
+    assert.equal(lines[1], 'sequenceDiagram');
+    assert.ok(lines.slice(2).every((l) => l.startsWith('  ')), 'every other line is indented diagram text');
+  });
+
+  it('a counterexample saved with --trace-out replays on the other engine to the same steps and verdict', () => {
+    withTempDir((dir) => {
+      const file = path.join(dir, 'trace.json');
+      const saved = lockstep(['check', 'tickets', '--variant', 'deferred', '--trace-out', file]);
+      assert.equal(saved.status, 1);
+      assert.match(saved.stdout, new RegExp(`replay: +lockstep replay ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --engine real`));
+      const replayed = lockstep(['replay', file, '--engine', 'real', '--json']);
+      assert.equal(replayed.status, 1, 'the replay still violates the property');
+      const doc = JSON.parse(replayed.stdout) as { verdict: string; sameAsSaved: boolean; mismatch: unknown; engine: string };
+      assert.deepEqual([doc.engine, doc.verdict, doc.sameAsSaved, doc.mismatch], ['real', 'violation', true, null]);
+      // An edited trace whose schedule the scenario cannot follow is bad input, not a crash.
+      const trace = JSON.parse(readFileSync(file, 'utf8')) as { schedule: number[] };
+      trace.schedule = [0, 0, 0, 0, 0, 0];
+      writeFileSync(file, JSON.stringify(trace));
+      assertUsageError(lockstep(['replay', file]), /cannot step here/);
+    });
+  });
+
+  describe('bad usage: exit 2, one line on stderr, no stack trace', () => {
+    const cases: [string, string[], RegExp][] = [
+      ['no scenario', ['check'], /name a scenario .* or give --all/],
+      ['unknown scenario', ['check', 'nope'], /unknown scenario 'nope'/],
+      ['unknown variant', ['check', 'tickets', '--variant', 'nope'], /--variant must be one of deferred, immediate|--variant/],
+      ['bad engine', ['check', 'tickets', '--engine', 'both2'], /--engine/],
+      ['workers out of range', ['check', 'tickets', '--workers', '9'], /--workers must be an integer from 1 to 8, got '9'/],
+      ['--all with a scenario', ['check', '--all', 'tickets'], /--all takes no scenario/],
+      ['--json with --mermaid', ['check', 'tickets', '--json', '--mermaid'], /--json and --mermaid/],
+      ['an unknown option', ['check', 'tickets', '--frobnicate'], /--frobnicate/],
+      ['replay without a file', ['replay'], /give exactly one trace file/],
+      ['replay of a missing file', ['replay', '/nonexistent/trace.json'], /cannot read \/nonexistent\/trace.json: ENOENT/],
+      ['docs of a missing page', ['docs', '--check', '/nonexistent/page.md'], /cannot read \/nonexistent\/page.md: ENOENT/],
+      ['bench with an argument', ['bench', 'now'], /bench takes no arguments/],
+      ['barrier with too many workers', ['barrier', '--workers', '99', '--mode', 'deferred'], /--workers must be an integer/],
+      ['barrier with a bad mode', ['barrier', '--workers', '2', '--mode', 'exclusive'], /--mode must be deferred or immediate/],
+    ];
+    for (const [label, args, pattern] of cases) it(label, () => assertUsageError(lockstep(args), pattern));
+
+    it('replay of a file that is not a trace', () => {
+      withTempFile('{"lockstep": 2}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
+      withTempFile('not json', (file) => assertUsageError(lockstep(['replay', file]), /not JSON/), 'trace.json');
+    });
+
+    it('docs with an unclosed marker', () => {
+      withTempFile('# page\n<!-- lockstep list -->\n', (file) => assertUsageError(lockstep(['docs', '--check', file]), /has no '<!-- \/lockstep -->'/), 'page.md');
+    });
+  });
+});
