@@ -28,30 +28,36 @@ export interface StepRecordText {
 }
 
 interface ActorSlot {
+  readonly owner: LockStepActors;
   readonly gate: Gate;
   readonly records: StepRecordText[];
 }
 
+/**
+ * The actor an async context runs as. One instance for the whole process: every enabled AsyncLocalStorage adds
+ * work to every promise created anywhere (Node 20), so one per run would slow each later run down.
+ */
+const currentActor = new AsyncLocalStorage<ActorSlot>();
+
 /** The lock-step driver's StepRunner: one gate and one list of records per actor. */
 export class LockStepActors implements StepRunner {
-  private readonly context = new AsyncLocalStorage<ActorSlot>();
   private readonly gates: LockStepGates;
   private readonly slots: ActorSlot[];
 
   constructor(readonly actors: readonly string[]) {
     this.gates = new LockStepGates(actors);
-    this.slots = actors.map((_, i) => ({ gate: this.gates.gate(i), records: [] }));
+    this.slots = actors.map((_, i) => ({ owner: this, gate: this.gates.gate(i), records: [] }));
   }
 
   /** Starts `program` as `actor`; resolves once it is parked at its first step (or has settled). */
   start(actor: number, program: () => Promise<unknown>): Promise<void> {
     const slot = this.slot(actor);
-    return this.gates.start(actor, () => this.context.run(slot, program));
+    return this.gates.start(actor, () => currentActor.run(slot, program));
   }
 
   async step<T>(action: string, run: () => T | Promise<T>, describe: (result: T) => string = () => 'ok'): Promise<T> {
-    const slot = this.context.getStore();
-    if (slot === undefined) throw new Error(`step '${action}' taken outside any actor of the lock-step run`);
+    const slot = currentActor.getStore();
+    if (slot === undefined || slot.owner !== this) throw new Error(`step '${action}' taken outside any actor of this lock-step run`);
     await slot.gate();
     let result: T;
     try {

@@ -15,7 +15,7 @@
  * result (one step; the new backend takes no gated steps of its own).
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
@@ -30,8 +30,23 @@ export interface WriterGapRunOptions {
   readonly variant: WriterGapVariant;
   readonly workers: number;
   readonly fault: 'none' | 'write-fails';
-  /** Where the run's `lockstep-*` directory is created; os.tmpdir() by default. */
+  /** Where the run's `lockstep-*` directory is created; scratchParent() by default. */
   readonly parentDir?: string;
+}
+
+/**
+ * Where scratch databases go by default: /dev/shm (RAM-backed) when it is there and writable, else os.tmpdir().
+ * Every step that writes commits in autocommit, and on a disk each commit waits for fsync (about 30 ms a run
+ * here, against 4 ms on tmpfs). The files are as real either way; durability across an OS crash is not what
+ * this scenario is about (its restart is a process restart: connections closed and reopened).
+ */
+export function scratchParent(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
 }
 
 /** The model's WriterGapObservation, declared again (structurally the same). */
@@ -86,7 +101,7 @@ function validate(options: WriterGapRunOptions): void {
 /** Opens a lock-step run, every actor parked before its first step. */
 export async function openWriterGapRun(options: WriterGapRunOptions): Promise<WriterGapRealRun> {
   validate(options);
-  const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'lockstep-'));
+  const dir = mkdtempSync(join(options.parentDir ?? scratchParent(), 'lockstep-'));
   const handles: Database.Database[] = [];
   let closed = false;
   const close = async (): Promise<void> => {
