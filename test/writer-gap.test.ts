@@ -73,6 +73,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     assert.ok(steps.includes('writer | dequeue, INSERT result | SQLITE_FULL'));
     assert.ok(steps.every((s) => !s.endsWith('not found')), 'every caller was served (from memory)');
     assert.equal(steps.at(-1), 'restart | restart, reopen, retrieve | completed, no row');
+    assert.equal(steps.length, 14);
     await replaysOnReal('write-fails', trace);
   });
 
