@@ -3,8 +3,7 @@
  * variants: writer-gap/queued and writer-gap/db-first violate completed-implies-retrievable; writer-gap with
  * the fault write-fails violates no-result-lost-after-restart.
  */
-import type { WriterGapObservation } from '../spec/writer-gap/writer-gap.observation.js';
-import { RESULT_NOT_FOUND } from '../spec/writer-gap/writer-gap.observation.js';
+import type { ResultNotFound, WriterGapObservation } from '../spec/writer-gap/writer-gap.observation.js';
 import type { Property } from './property.js';
 
 /** Safety. Whoever saw the operation completed and retrieved its result got it (from memory or from SQLite). */
@@ -13,7 +12,8 @@ export const completedImpliesRetrievable: Property<WriterGapObservation> = {
   kind: 'safety',
   claim: 'At every moment, no caller that saw the operation completed has failed to retrieve its result.',
   check(observation) {
-    const lost = observation.callers.filter((c) => c.error === RESULT_NOT_FOUND);
+    const notFound: ResultNotFound = 'result-not-found';
+    const lost = observation.callers.filter((c) => c.error === notFound);
     if (lost.length === 0) return null;
     return lost.map((c) => `${c.name} saw the operation completed but found neither a memory copy nor a row ("completed but result not found")`).join('; ');
   },

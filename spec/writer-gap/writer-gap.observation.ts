@@ -9,7 +9,8 @@
 export type CallerStatus = 'running' | 'waiting' | 'done' | 'failed';
 
 /** The error a caller fails with when the operation is completed but neither memory nor SQLite has the result. */
-export const RESULT_NOT_FOUND = 'result-not-found';
+export type ResultNotFound = 'result-not-found';
+export const RESULT_NOT_FOUND: ResultNotFound = 'result-not-found';
 
 export interface CallerView {
   readonly name: string;
