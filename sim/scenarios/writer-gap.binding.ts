@@ -34,7 +34,7 @@ export const writerGapBinding: ScenarioBinding<WriterGapWorld, WriterGapObservat
   entry: findScenario('writer-gap')!,
   params: [
     integerParam('workers', 'workers', 'workers executing the same operation (one claims it, the others wait); a late reader comes on top', 3, 1, 6),
-    choiceParam('fault', 'fault', 'none, or write-fails: every background INSERT fails with SQLITE_FULL (a full disk)', ['none', 'write-fails']),
+    choiceParam('fault', 'fault', 'none, or write-fails: every background INSERT fails with SQLITE_FULL (a full disk); the variant write-fails always has it', ['none', 'write-fails']),
   ],
   properties: WRITER_GAP_PROPERTIES,
   model: (variant, params) => createWriterGapModel(writerGapParams(variant, params)),

@@ -234,7 +234,14 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
         return 'failed';
       case 'waiting':
         return 'waiting';
-      default:
+      case 'starting':
+      case 'claiming':
+      case 'caching':
+      case 'enqueueing':
+      case 'markingCompleted':
+      case 'checkingStatus':
+      case 'readingFirst':
+      case 'readingSecond':
         return 'running';
     }
   }
