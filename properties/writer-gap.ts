@@ -39,7 +39,7 @@ export const noResultLostAfterRestart: Property<WriterGapObservation> = {
     const { restart } = observation;
     if (restart === null) return 'the run ended before the restart';
     if (restart.status === 'completed' && !restart.resultRow) {
-      return 'after the restart the operation is marked completed but has no result row: its result lived only in memory';
+      return 'after the restart the operation is marked completed but has no result row: its result was only in memory or in the write queue';
     }
     return null;
   },

@@ -15,7 +15,7 @@ import { WRITER_GAP_PROPERTIES } from '../properties/writer-gap.js';
 import { createWriterGapModel } from '../spec/writer-gap/writer-gap.model.js';
 import type { Trace } from '../sim/trace.js';
 
-const params = (workers = 3, fault = 'none') => ({ workers, fault });
+const params = (workers = 3, fault = 'none', restart = 'at-end') => ({ workers, fault, restart });
 const line = (s: { actor: string; action: string; outcome: string }): string => `${s.actor} | ${s.action} | ${s.outcome}`;
 
 async function shortestOnSim(variant: string) {
@@ -83,6 +83,20 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     assert.equal(sim.property, 'no-result-lost-after-restart');
   });
 
+  it('a crash (--restart any-time) inside the gap leaves the operation completed without a result, even with the fix; real SQLite agrees', async () => {
+    const sim = await check(writerGapBinding, { variant: 'memory-cache', engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params(3, 'none', 'any-time') });
+    assert.equal(sim.property, 'no-result-lost-after-restart');
+    assert.equal(sim.explored.states, 69);
+    assert.deepEqual(sim.counterexample!.steps.map(line), [
+      'worker-0 | INSERT OR IGNORE execution_state | claimed',
+      'worker-0 | memory put | ok',
+      'worker-0 | enqueue write | queued',
+      'worker-0 | UPDATE status = completed | ok',
+      'restart | restart, reopen, retrieve | completed, no row',
+    ]);
+    await replaysOnReal('memory-cache', sim.counterexample!);
+  });
+
   it('memory-cache: holds in every distinct world with 3 workers, the writer and the reader, the windows reached', async () => {
     const sim = await check(writerGapBinding, { variant: 'memory-cache', engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params() });
     assert.equal(sim.verdict, 'holds');
@@ -129,7 +143,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       ['write-fails', 'memory-cache', 'write-fails'],
     ] as const) {
       counts[name] = [1, 2, 3, 4, 5].map((workers) => {
-        const result = exploreExhaustively(createWriterGapModel({ variant, workers, fault }), WRITER_GAP_PROPERTIES);
+        const result = exploreExhaustively(createWriterGapModel({ variant, workers, fault, restart: 'at-end' }), WRITER_GAP_PROPERTIES);
         assert.equal(result.limit, null);
         assert.equal(result.verdict, name === 'memory-cache' ? 'holds' : 'violation');
         return [result.worlds, result.transitions];

@@ -10,9 +10,10 @@
  * the file's current page count, so the writer's INSERT of a result (larger than a page) fails with SQLITE_FULL
  * while the small execution_state rows still fit.
  *
- * The restart stands for the next start of the process once everybody has finished: the shared connection is
- * closed, the memory cache is gone with the old backend, and a new backend on a new connection retrieves the
- * result (one step; the new backend takes no gated steps of its own).
+ * The restart stands for the next start of the process (after everybody finished, or a crash at any step, as
+ * the schedule has it): the shared connection is closed, the memory cache and the queue are gone with the old
+ * backend, whose actors never step again, and a new backend on a new connection retrieves the result (one
+ * step; the new backend takes no gated steps of its own).
  */
 import Database from 'better-sqlite3';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
@@ -193,11 +194,15 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
     return {
       actors: actorNames,
       dir,
-      finished: (actor) => (actor === writerIndex ? writerFinished() : actors.settled(actor)),
+      finished: (actor) => {
+        if (actor !== restartIndex && actors.settled(restartIndex)) return true; // the old process is gone
+        return actor === writerIndex ? writerFinished() : actors.settled(actor);
+      },
       async step(actor): Promise<RealStepRecord> {
         if (closed) throw new Error('the run is closed');
         if (actor < 0 || actor >= actorNames.length) throw new RangeError(`no actor ${actor}`);
         if (actors.settled(actor)) throw new Error(`${actorNames[actor]} cannot step: it has finished`);
+        if (actors.settled(restartIndex)) throw new Error(`${actorNames[actor]} cannot step: the process has restarted`);
         const record = await actors.release(actor);
         return { actor: actorNames[actor]!, ...record };
       },

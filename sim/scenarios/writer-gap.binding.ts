@@ -5,7 +5,7 @@
  */
 import { findScenario } from '../../properties/catalogue.js';
 import { WRITER_GAP_PROPERTIES } from '../../properties/writer-gap.js';
-import type { WriterGapFault, WriterGapParams, WriterGapVariant, WriterGapWorld } from '../../spec/writer-gap/writer-gap.model.js';
+import type { WriterGapFault, WriterGapParams, WriterGapRestart, WriterGapVariant, WriterGapWorld } from '../../spec/writer-gap/writer-gap.model.js';
 import { createWriterGapModel } from '../../spec/writer-gap/writer-gap.model.js';
 import type { WriterGapObservation } from '../../spec/writer-gap/writer-gap.observation.js';
 import { openWriterGapRun } from '../../impl/writer-gap/writer-gap.real-engine.js';
@@ -27,6 +27,7 @@ export function writerGapParams(variant: string, params: ScenarioParams): Writer
     variant: code,
     workers: Number(params['workers'] ?? 3),
     fault: variant === 'write-fails' ? 'write-fails' : (String(params['fault'] ?? 'none') as WriterGapFault),
+    restart: String(params['restart'] ?? 'at-end') as WriterGapRestart,
   };
 }
 
@@ -35,6 +36,7 @@ export const writerGapBinding: ScenarioBinding<WriterGapWorld, WriterGapObservat
   params: [
     integerParam('workers', 'workers', 'workers executing the same operation (one claims it, the others wait); a late reader comes on top', 3, 1, 6),
     choiceParam('fault', 'fault', 'none, or write-fails: every background INSERT fails with SQLITE_FULL (a full disk); the variant write-fails always has it', ['none', 'write-fails']),
+    choiceParam('restart', 'restart', 'at-end: the process restarts once everybody finished; any-time: it may crash at any step', ['at-end', 'any-time']),
   ],
   properties: WRITER_GAP_PROPERTIES,
   model: (variant, params) => createWriterGapModel(writerGapParams(variant, params)),

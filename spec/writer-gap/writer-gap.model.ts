@@ -7,6 +7,9 @@
  * autocommit, so SQLite's locks never refuse anyone here: what matters is the order of the steps, and the
  * database is modelled as the committed values the statements read and write.
  *
+ * The restart is the process going away: after it, no other actor steps again (what was only in memory or in
+ * the queue is gone). With `restart: 'any-time'` it may come at any step, a crash.
+ *
  * Variants (the backend's code): `queued` (the shipped store(): queue the write and return), `memory-cache` (the
  * documented fix: memory copy before queueing, evicted after the row is written; retrieve reads memory, then the
  * database), `db-first` (the same fix with retrieve reading the database first). Fault `write-fails`: every
@@ -24,12 +27,15 @@ import { READER, RESTART, RESULT_NOT_FOUND, WRITER, workerName } from './writer-
 
 export type WriterGapVariant = 'queued' | 'memory-cache' | 'db-first';
 export type WriterGapFault = 'none' | 'write-fails';
+/** at-end: the process restarts after everybody finished (a clean stop); any-time: it may crash at any step. */
+export type WriterGapRestart = 'at-end' | 'any-time';
 
 export interface WriterGapParams {
   readonly variant: WriterGapVariant;
   /** Workers executing the operation (one claims it, the others wait); the late reader comes on top. */
   readonly workers: number;
   readonly fault: WriterGapFault;
+  readonly restart: WriterGapRestart;
 }
 
 type CallerSnapshot = SnapshotFrom<typeof callerMachine>;
@@ -93,7 +99,7 @@ const callerFinished = (caller: CallerSnapshot): boolean => FINAL_CALLER_STATES.
 const writerState = (writer: WriterSnapshot): BackgroundWriterState => writer.value as BackgroundWriterState;
 
 export function createWriterGapModel(params: WriterGapParams): ScenarioModel<WriterGapWorld, WriterGapObservation> {
-  const { variant, workers, fault } = params;
+  const { variant, workers, fault, restart: restartMode } = params;
   const cacheBeforeQueue = variant !== 'queued';
   const order: RetrieveOrder = variant === 'db-first' ? 'db-first' : 'memory-first';
   const workerNames = Array.from({ length: workers }, (_, i) => workerName(i));
@@ -112,8 +118,10 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
   const writerIdle = (world: WriterGapWorld): boolean => writerState(world.writer) === 'dequeueing' && world.queued === 0;
 
   function canStep(world: WriterGapWorld, actor: number): boolean {
+    if (actor === restartIndex) return world.restart === null && (restartMode === 'any-time' || (everyCallerFinished(world) && writerIdle(world)));
+    // After the restart the old process is gone: its threads never step again.
+    if (world.restart !== null) return false;
     if (actor === writerIndex) return writerState(world.writer) === 'evicting' || world.queued > 0;
-    if (actor === restartIndex) return world.restart === null && everyCallerFinished(world) && writerIdle(world);
     const caller = world.callers[callerIndex(actor)!]!;
     if (callerFinished(caller)) return false;
     // A waiting caller's next poll is explored only once it sees the operation completed.
@@ -121,6 +129,7 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
   }
 
   function finished(world: WriterGapWorld, actor: number): boolean {
+    if (actor !== restartIndex && world.restart !== null) return true;
     if (actor === writerIndex) return writerIdle(world) && everyCallerFinished(world);
     if (actor === restartIndex) return world.restart !== null;
     return callerFinished(world.callers[callerIndex(actor)!]!);
