@@ -38,6 +38,33 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
     ],
   },
+  {
+    name: 'writer-gap',
+    seed: '001_1302624bc360a248.txt (VoxLogicA-2), race 1; the redesign of 000',
+    summary: 'store() hands the result to a background writer; the operation is marked completed before the row lands',
+    variants: [
+      {
+        name: 'queued',
+        summary: 'store() only queues the write and returns; a waiter can find neither the row nor a memory copy',
+        expected: { verdict: 'violation', property: 'completed-implies-retrievable' },
+      },
+      {
+        name: 'memory-cache',
+        summary: 'the documented fix: memory copy before queueing, evicted after the row is written; retrieve reads memory, then SQLite',
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'db-first',
+        summary: 'the same fix, but retrieve reads SQLite first: the row lands and the copy is evicted between its two reads',
+        expected: { verdict: 'violation', property: 'completed-implies-retrievable' },
+      },
+      {
+        name: 'write-fails',
+        summary: 'memory-cache with every background write failing (SQLITE_FULL, as --fault write-fails): served from memory, lost on restart',
+        expected: { verdict: 'violation', property: 'no-result-lost-after-restart' },
+      },
+    ],
+  },
 ];
 
 export function findScenario(name: string): ScenarioEntry | undefined {

@@ -1,0 +1,253 @@
+/**
+ * VoxLogicA-2's storage backend (seeds 000 and 001), as its authors would write it in TypeScript on
+ * better-sqlite3: one connection shared by every thread of the interpreter, operations claimed in
+ * execution_state with INSERT OR IGNORE, results written by a background writer that drains a queue, waiters
+ * that poll the status and then retrieve the result.
+ *
+ * Three versions of the code, as subclasses:
+ * - `StorageBackend`: store() as shipped: serialize, queue the write, return. The caller then marks the operation
+ *   completed, possibly before the writer has run the INSERT; a waiter that retrieves in between finds no row,
+ *   and no memory copy either (the memory cache only ever held results that cannot be serialized).
+ * - `MemoryCacheStorageBackend`: the documented fix: store() puts the result in the memory cache before queueing
+ *   it, and the writer evicts it only after its INSERT wrote the row; retrieve() looks in memory, then in SQLite.
+ * - `DbFirstStorageBackend`: the same fix with retrieve() looking in SQLite first, then in memory.
+ *
+ * Every statement and every access to the memory cache or the queue is one step (StepRunner). Statements are
+ * prepared in the constructor, so preparing is never a step.
+ */
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from './clock.js';
+import { directSteps, type StepRunner } from './step-runner.js';
+import { WriteQueue } from './write-queue.js';
+
+export const STORAGE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS execution_state (
+  operation_id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  worker_id TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS results (
+  operation_id TEXT PRIMARY KEY,
+  data BLOB NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);`;
+
+/** execution_state.status as a caller sees it; 'none' when the operation has no row yet. */
+export type OperationStatus = 'none' | 'running' | 'completed';
+
+/** The words of each step (the model prints the same). */
+export const STEP_WORDS = {
+  claim: 'INSERT OR IGNORE execution_state',
+  memoryPut: 'memory put',
+  enqueue: 'enqueue write',
+  markCompleted: 'UPDATE status = completed',
+  selectStatus: 'SELECT status',
+  memoryGet: 'memory get',
+  selectResult: 'SELECT result',
+  write: 'dequeue, INSERT result',
+  evict: 'memory evict',
+} as const;
+
+/** The waiter's poll interval in production (the seed's notification thread checks every 100 ms). */
+export const POLL_INTERVAL_MS = 100;
+
+/** "Operation completed but result not found": the error of seed 001. */
+export class ResultNotFoundError extends Error {
+  override readonly name = 'ResultNotFoundError';
+  readonly code = 'result-not-found';
+  constructor(readonly operationId: string) {
+    super(`Operation completed but result not found for ${operationId}`);
+  }
+}
+
+export interface StorageOptions {
+  readonly steps?: StepRunner;
+  readonly clock?: Clock;
+  /** Where the background writer reports a failed write (it logs and goes on). */
+  readonly log?: (message: string) => void;
+}
+
+interface WriteRequest {
+  readonly operationId: string;
+  readonly data: Buffer;
+}
+
+const STOP = Symbol('stop the background writer');
+
+/** What one turn of the writer did: wrote the row, failed with an SQLite error code, or was told to stop. */
+type WriteTurn = { readonly kind: 'wrote'; readonly operationId: string; readonly changes: number } | { readonly kind: 'failed'; readonly code: string } | { readonly kind: 'stopped' };
+
+const writeTurnText = (turn: WriteTurn): string => {
+  switch (turn.kind) {
+    case 'wrote':
+      return `${turn.changes} row`;
+    case 'failed':
+      return turn.code;
+    case 'stopped':
+      return 'stopped';
+  }
+};
+
+const statusText = (status: OperationStatus): string => (status === 'completed' ? 'completed' : `${status}, waits`);
+/** How a read of retrieve() went; `last`: nowhere else is left to look. */
+export const memoryText = (last: boolean) => (data: Buffer | undefined): string => (data !== undefined ? 'hit' : last ? 'miss, not found' : 'miss');
+export const rowText = (last: boolean) => (data: Buffer | undefined): string => (data !== undefined ? 'row' : last ? 'no row, not found' : 'no row');
+
+export class StorageBackend {
+  protected readonly memoryCache = new Map<string, Buffer>();
+  protected readonly writeQueue = new WriteQueue<WriteRequest | typeof STOP>();
+  protected readonly steps: StepRunner;
+  protected readonly clock: Clock;
+  private readonly log: (message: string) => void;
+  private writer: Promise<void> | null = null;
+  private readonly claimStatement: Database.Statement<[string, string, number]>;
+  private readonly completeStatement: Database.Statement<[number, string]>;
+  private readonly statusStatement: Database.Statement<[string], { status: string }>;
+  private readonly resultStatement: Database.Statement<[string], { data: Buffer }>;
+  private readonly insertStatement: Database.Statement<[string, Buffer, number, number]>;
+
+  constructor(
+    readonly db: Database.Database,
+    options: StorageOptions = {},
+  ) {
+    this.steps = options.steps ?? directSteps;
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? (() => undefined);
+    db.exec(STORAGE_SCHEMA);
+    this.claimStatement = db.prepare("INSERT OR IGNORE INTO execution_state (operation_id, status, worker_id, updated_at) VALUES (?, 'running', ?, ?)");
+    this.completeStatement = db.prepare("UPDATE execution_state SET status = 'completed', updated_at = ? WHERE operation_id = ?");
+    this.statusStatement = db.prepare('SELECT status FROM execution_state WHERE operation_id = ?');
+    this.resultStatement = db.prepare('SELECT data FROM results WHERE operation_id = ?');
+    this.insertStatement = db.prepare('INSERT OR REPLACE INTO results (operation_id, data, size_bytes, created_at) VALUES (?, ?, ?, ?)');
+  }
+
+  /** Claims the operation for `workerId`; true when this caller won the claim and must execute it. */
+  async markRunning(operationId: string, workerId: string): Promise<boolean> {
+    const { changes } = await this.steps.step(
+      STEP_WORDS.claim,
+      () => this.claimStatement.run(operationId, workerId, this.clock.now()),
+      (r) => (r.changes === 1 ? 'claimed' : 'already claimed'),
+    );
+    return changes === 1;
+  }
+
+  /** Hands the result to the background writer and returns at once (the shipped code: no memory copy). */
+  async store(operationId: string, data: Buffer): Promise<void> {
+    await this.enqueue(operationId, data);
+  }
+
+  async markCompleted(operationId: string): Promise<void> {
+    await this.steps.step(STEP_WORDS.markCompleted, () => this.completeStatement.run(this.clock.now(), operationId), () => 'ok');
+  }
+
+  async getStatus(operationId: string): Promise<OperationStatus> {
+    return this.steps.step(STEP_WORDS.selectStatus, () => (this.statusStatement.get(operationId)?.status ?? 'none') as OperationStatus, statusText);
+  }
+
+  /** The result from the memory cache, else from SQLite; undefined when neither has it. */
+  async retrieve(operationId: string): Promise<Buffer | undefined> {
+    const cached = await this.memoryGet(operationId, false);
+    if (cached !== undefined) return cached;
+    return this.selectResult(operationId, true);
+  }
+
+  /** Polls the status until the operation is completed, then retrieves its result. */
+  async waitForCompletion(operationId: string): Promise<Buffer> {
+    while ((await this.getStatus(operationId)) !== 'completed') await this.clock.sleep(POLL_INTERVAL_MS);
+    const data = await this.retrieve(operationId);
+    if (data === undefined) throw new ResultNotFoundError(operationId);
+    return data;
+  }
+
+  /** Starts the writer loop (once) and returns the promise that settles when it stops. */
+  startBackgroundWriter(): Promise<void> {
+    this.writer ??= this.backgroundWriter();
+    return this.writer;
+  }
+
+  /** Stops the writer after the requests already queued, then closes the connection. */
+  async close(): Promise<void> {
+    if (this.writer !== null) {
+      this.writeQueue.put(STOP);
+      await this.writer;
+    }
+    this.db.close();
+  }
+
+  /** Inspection for observers and tests (not a step): whether the memory cache holds the result. */
+  hasInMemory(operationId: string): boolean {
+    return this.memoryCache.has(operationId);
+  }
+
+  /** Inspection (not a step): write requests queued and not yet taken by the writer. */
+  get pendingWrites(): number {
+    return this.writeQueue.size;
+  }
+
+  protected enqueue(operationId: string, data: Buffer): Promise<void> {
+    return this.steps.step(STEP_WORDS.enqueue, () => this.writeQueue.put({ operationId, data }), () => 'queued');
+  }
+
+  protected memoryGet(operationId: string, last: boolean): Promise<Buffer | undefined> {
+    return this.steps.step(STEP_WORDS.memoryGet, () => this.memoryCache.get(operationId), memoryText(last));
+  }
+
+  protected selectResult(operationId: string, last: boolean): Promise<Buffer | undefined> {
+    return this.steps.step(STEP_WORDS.selectResult, () => this.resultStatement.get(operationId)?.data, rowText(last));
+  }
+
+  /** Called by the writer after its INSERT wrote the row. The shipped code does nothing more. */
+  protected async afterWrite(_operationId: string): Promise<void> {}
+
+  /**
+   * The writer loop: take the next request and INSERT it, one step; a failed write is logged and the loop goes
+   * on (the request is dropped: the seed's writer only logs the exception).
+   */
+  private async backgroundWriter(): Promise<void> {
+    for (;;) {
+      const turn = await this.steps.step(
+        STEP_WORDS.write,
+        async (): Promise<WriteTurn> => {
+          const request = await this.writeQueue.get();
+          if (request === STOP) return { kind: 'stopped' };
+          try {
+            const { changes } = this.insertStatement.run(request.operationId, request.data, request.data.length, this.clock.now());
+            return { kind: 'wrote', operationId: request.operationId, changes };
+          } catch (error) {
+            if (!(error instanceof Database.SqliteError)) throw error;
+            this.log(`background write of ${request.operationId} failed: ${error.code} ${error.message}`);
+            return { kind: 'failed', code: error.code };
+          }
+        },
+        writeTurnText,
+      );
+      if (turn.kind === 'stopped') return;
+      if (turn.kind === 'wrote' && turn.changes > 0) await this.afterWrite(turn.operationId);
+    }
+  }
+}
+
+/** The documented fix: a memory copy from store() until the row is written. */
+export class MemoryCacheStorageBackend extends StorageBackend {
+  override async store(operationId: string, data: Buffer): Promise<void> {
+    // In memory first, so that retrieve() finds it as soon as store() returns.
+    await this.steps.step(STEP_WORDS.memoryPut, () => void this.memoryCache.set(operationId, data), () => 'ok');
+    await this.enqueue(operationId, data);
+  }
+
+  /** The row is in SQLite now: the memory copy can go. */
+  protected override async afterWrite(operationId: string): Promise<void> {
+    await this.steps.step(STEP_WORDS.evict, () => void this.memoryCache.delete(operationId), () => 'ok');
+  }
+}
+
+/** The fix with the reads the other way round: SQLite first, then memory. */
+export class DbFirstStorageBackend extends MemoryCacheStorageBackend {
+  override async retrieve(operationId: string): Promise<Buffer | undefined> {
+    const row = await this.selectResult(operationId, false);
+    if (row !== undefined) return row;
+    return this.memoryGet(operationId, true);
+  }
+}

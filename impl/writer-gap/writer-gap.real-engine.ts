@@ -1,0 +1,227 @@
+/**
+ * The writer-gap scenario (seed 001, VoxLogicA-2) on the real engine: the real StorageBackend (the variant's
+ * class) on one shared better-sqlite3 connection to a fresh database file, N workers running
+ * ExecutionSession.executeOperation on the same operation, the backend's own background writer loop, a late
+ * reader, and a restart. Every actor is an async program whose steps each first await its gate
+ * (LockStepActors); implements the RealRun seam (engine-seam.ts). The step words and the observation are the
+ * model's, re-declared here (impl/ never imports spec/).
+ *
+ * The fault `write-fails` is a full disk: before anyone steps, the shared connection's max_page_count is set to
+ * the file's current page count, so the writer's INSERT of a result (larger than a page) fails with SQLITE_FULL
+ * while the small execution_state rows still fit.
+ *
+ * The restart stands for the next start of the process (after everybody finished, or a crash at any step, as
+ * the schedule has it): the shared connection is closed, the memory cache and the queue are gone with the old
+ * backend, whose actors never step again, and a new backend on a new connection retrieves the result (one
+ * step; the new backend takes no gated steps of its own).
+ */
+import Database from 'better-sqlite3';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { stillClock } from './clock.js';
+import { ExecutionSession } from './execution-session.js';
+import { DbFirstStorageBackend, MemoryCacheStorageBackend, ResultNotFoundError, STEP_WORDS, StorageBackend, type OperationStatus } from './storage-backend.js';
+import { directSteps, LockStepActors } from './step-runner.js';
+
+export type WriterGapVariant = 'queued' | 'memory-cache' | 'db-first';
+
+export interface WriterGapRunOptions {
+  readonly variant: WriterGapVariant;
+  readonly workers: number;
+  readonly fault: 'none' | 'write-fails';
+  /** Where the run's `lockstep-*` directory is created; scratchParent() by default. */
+  readonly parentDir?: string;
+}
+
+/**
+ * Where scratch databases go by default: /dev/shm (RAM-backed) when it is there and writable, else os.tmpdir().
+ * Every step that writes commits in autocommit, and on a disk each commit waits for fsync (about 30 ms a run
+ * here, against 4 ms on tmpfs). The files are as real either way; durability across an OS crash is not what
+ * this scenario is about (its restart is a process restart: connections closed and reopened).
+ */
+export function scratchParent(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
+/** The model's WriterGapObservation, declared again (structurally the same). */
+export type CallerStatus = 'running' | 'waiting' | 'done' | 'failed';
+
+export interface CallerView {
+  readonly name: string;
+  readonly status: CallerStatus;
+  readonly executed: boolean;
+  readonly error: string | null;
+}
+
+export interface RestartView {
+  readonly status: OperationStatus;
+  readonly resultRow: boolean;
+}
+
+export interface WriterGapObservation {
+  readonly callers: readonly CallerView[];
+  readonly status: OperationStatus;
+  readonly resultRow: boolean;
+  readonly inMemory: boolean;
+  readonly queued: number;
+  readonly restart: RestartView | null;
+}
+
+export interface WriterGapRealRun extends RealRun {
+  readonly dir: string;
+  observe(): WriterGapObservation;
+}
+
+/** The operation every worker executes (a content hash, as VoxLogicA names operations). */
+export const OPERATION_ID = '51c0b8dd0f3c4e7a9b1d2c3e4f5a6b7c';
+/** The computed result: a serialized image, larger than a database page. */
+const resultBytes = (): Buffer => Buffer.alloc(16_384, 0x5a);
+
+const BACKENDS: Readonly<Record<WriterGapVariant, typeof StorageBackend>> = {
+  queued: StorageBackend,
+  'memory-cache': MemoryCacheStorageBackend,
+  'db-first': DbFirstStorageBackend,
+};
+
+const RESTART_WORDS = 'restart, reopen, retrieve';
+
+function validate(options: WriterGapRunOptions): void {
+  const { variant, workers, fault } = options;
+  if (!(variant in BACKENDS)) throw new RangeError(`variant must be queued, memory-cache or db-first, got ${String(variant)}`);
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${String(workers)}`);
+  if (fault !== 'none' && fault !== 'write-fails') throw new RangeError(`fault must be none or write-fails, got ${String(fault)}`);
+}
+
+/** Opens a lock-step run, every actor parked before its first step. */
+export async function openWriterGapRun(options: WriterGapRunOptions): Promise<WriterGapRealRun> {
+  validate(options);
+  const dir = mkdtempSync(join(options.parentDir ?? scratchParent(), 'lockstep-'));
+  const handles: Database.Database[] = [];
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    for (const db of handles) if (db.open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const file = join(dir, 'voxlogica.db');
+    const workerNames = Array.from({ length: options.workers }, (_, i) => `worker-${i}`);
+    const actorNames = [...workerNames, 'writer', 'reader', 'restart'];
+    const writerIndex = options.workers;
+    const readerIndex = options.workers + 1;
+    const restartIndex = options.workers + 2;
+    const callerIndices = [...workerNames.map((_, i) => i), readerIndex];
+    const Backend = BACKENDS[options.variant];
+    const evicts = options.variant !== 'queued';
+
+    const actors = new LockStepActors(actorNames);
+    const shared = new Database(file, { timeout: 0 });
+    handles.push(shared);
+    const backend = new Backend(shared, { steps: actors, clock: stillClock });
+    if (options.fault === 'write-fails') {
+      const pages = shared.pragma('page_count', { simple: true }) as number;
+      shared.pragma(`max_page_count = ${pages}`);
+    }
+
+    // The observer reads committed rows between steps, in autocommit; nobody ever holds a transaction open here.
+    const observer = new Database(file, { timeout: 0, readonly: true });
+    handles.push(observer);
+    const readStatus = observer.prepare<[string], { status: OperationStatus }>('SELECT status FROM execution_state WHERE operation_id = ?');
+    const readRow = observer.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE operation_id = ?');
+
+    const executions = callerIndices.map(() => 0);
+    for (const [i, name] of workerNames.entries()) {
+      const session = new ExecutionSession(backend, name);
+      const compute = (): Buffer => {
+        executions[i]!++;
+        return resultBytes();
+      };
+      await actors.start(i, () => session.executeOperation(OPERATION_ID, compute));
+    }
+    await actors.start(writerIndex, () => backend.startBackgroundWriter());
+    const readerSession = new ExecutionSession(backend, 'reader');
+    await actors.start(readerIndex, () => readerSession.awaitResult(OPERATION_ID));
+    await actors.start(restartIndex, () =>
+      actors.step(
+        RESTART_WORDS,
+        async (): Promise<RestartView> => {
+          shared.close();
+          const reopened = new Database(file, { timeout: 0 });
+          handles.push(reopened);
+          const fresh = new Backend(reopened, { steps: directSteps, clock: stillClock });
+          const status = await fresh.getStatus(OPERATION_ID);
+          const data = await fresh.retrieve(OPERATION_ID);
+          reopened.close();
+          return { status, resultRow: data !== undefined };
+        },
+        (r) => `${r.status}, ${r.resultRow ? 'row' : 'no row'}`,
+      ),
+    );
+
+    const everyCallerSettled = (): boolean => callerIndices.every((a) => actors.settled(a));
+    /** The writer is between requests (not about to evict) with nothing queued, and nobody can queue any more. */
+    const writerFinished = (): boolean => {
+      const last = actors.records(writerIndex).at(-1);
+      const aboutToEvict = evicts && last?.action === STEP_WORDS.write && last.outcome === '1 row';
+      return !aboutToEvict && backend.pendingWrites === 0 && everyCallerSettled();
+    };
+
+    const viewOf = (actor: number, index: number): CallerView => {
+      const name = actorNames[actor]!;
+      const executed = executions[index]! > 0;
+      switch (actors.status(actor)) {
+        case 'done':
+          return { name, status: 'done', executed, error: null };
+        case 'failed': {
+          const error = actors.error(actor);
+          return { name, status: 'failed', executed, error: error instanceof ResultNotFoundError ? error.code : String(error) };
+        }
+        default: {
+          const last = actors.records(actor).at(-1);
+          return { name, status: last?.outcome.endsWith(', waits') === true ? 'waiting' : 'running', executed, error: null };
+        }
+      }
+    };
+
+    return {
+      actors: actorNames,
+      dir,
+      finished: (actor) => {
+        if (actor !== restartIndex && actors.settled(restartIndex)) return true; // the old process is gone
+        return actor === writerIndex ? writerFinished() : actors.settled(actor);
+      },
+      async step(actor): Promise<RealStepRecord> {
+        if (closed) throw new Error('the run is closed');
+        if (actor < 0 || actor >= actorNames.length) throw new RangeError(`no actor ${actor}`);
+        if (actors.settled(actor)) throw new Error(`${actorNames[actor]} cannot step: it has finished`);
+        if (actors.settled(restartIndex)) throw new Error(`${actorNames[actor]} cannot step: the process has restarted`);
+        const record = await actors.release(actor);
+        return { actor: actorNames[actor]!, ...record };
+      },
+      observe(): WriterGapObservation {
+        if (closed) throw new Error('the run is closed');
+        const restart = actors.status(restartIndex) === 'done' ? (actors.value(restartIndex) as RestartView) : null;
+        return {
+          callers: callerIndices.map((actor, index) => viewOf(actor, index)),
+          status: (readStatus.get(OPERATION_ID)?.status ?? 'none') as OperationStatus,
+          resultRow: readRow.get(OPERATION_ID)!.n > 0,
+          inMemory: backend.hasInMemory(OPERATION_ID),
+          queued: backend.pendingWrites,
+          restart,
+        };
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The writer-gap scenario (seed 001) bound to its model, its properties and its real implementation. The
+ * catalogue variant `write-fails` is the memory-cache code with the fault `write-fails` (every background write
+ * fails); any other variant takes the fault from `--fault`.
+ */
+import { findScenario } from '../../properties/catalogue.js';
+import { WRITER_GAP_PROPERTIES } from '../../properties/writer-gap.js';
+import type { WriterGapFault, WriterGapParams, WriterGapRestart, WriterGapVariant, WriterGapWorld } from '../../spec/writer-gap/writer-gap.model.js';
+import { createWriterGapModel } from '../../spec/writer-gap/writer-gap.model.js';
+import type { WriterGapObservation } from '../../spec/writer-gap/writer-gap.observation.js';
+import { openWriterGapRun } from '../../impl/writer-gap/writer-gap.real-engine.js';
+import type { ScenarioBinding } from '../scenario-binding.js';
+import { choiceParam, integerParam } from '../scenario-binding.js';
+import type { ScenarioParams } from '../trace.js';
+
+const CODE_OF_VARIANT: Readonly<Record<string, WriterGapVariant>> = {
+  queued: 'queued',
+  'memory-cache': 'memory-cache',
+  'db-first': 'db-first',
+  'write-fails': 'memory-cache',
+};
+
+export function writerGapParams(variant: string, params: ScenarioParams): WriterGapParams {
+  const code = CODE_OF_VARIANT[variant];
+  if (code === undefined) throw new Error(`unknown variant '${variant}' of writer-gap (expected ${Object.keys(CODE_OF_VARIANT).join(', ')})`);
+  return {
+    variant: code,
+    workers: Number(params['workers'] ?? 3),
+    fault: variant === 'write-fails' ? 'write-fails' : (String(params['fault'] ?? 'none') as WriterGapFault),
+    restart: String(params['restart'] ?? 'at-end') as WriterGapRestart,
+  };
+}
+
+export const writerGapBinding: ScenarioBinding<WriterGapWorld, WriterGapObservation> = {
+  entry: findScenario('writer-gap')!,
+  params: [
+    integerParam('workers', 'workers', 'workers executing the same operation (one claims it, the others wait); a late reader comes on top', 3, 1, 6),
+    choiceParam('fault', 'fault', 'none, or write-fails: every background INSERT fails with SQLITE_FULL (a full disk); the variant write-fails always has it', ['none', 'write-fails']),
+    choiceParam('restart', 'restart', 'at-end: the process restarts once everybody finished; any-time: it may crash at any step', ['at-end', 'any-time']),
+  ],
+  properties: WRITER_GAP_PROPERTIES,
+  model: (variant, params) => createWriterGapModel(writerGapParams(variant, params)),
+  openReal: (variant, params) => openWriterGapRun(writerGapParams(variant, params)),
+};

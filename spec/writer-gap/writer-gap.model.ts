@@ -1,0 +1,318 @@
+/**
+ * The writer-gap scenario (seed 001, VoxLogicA-2) as a state space. N workers execute the same operation
+ * (deduplicated through execution_state: one claims it, the others wait for its result), a late reader waits for
+ * the result too, the background writer drains the write queue into the results table, and a restart, once
+ * everybody else has finished, reopens the database with an empty memory cache and retrieves the result.
+ * Everybody shares one connection (the seed's single-connection backend) and every statement runs in
+ * autocommit, so SQLite's locks never refuse anyone here: what matters is the order of the steps, and the
+ * database is modelled as the committed values the statements read and write.
+ *
+ * The restart is the process going away: after it, no other actor steps again (what was only in memory or in
+ * the queue is gone). With `restart: 'any-time'` it may come at any step, a crash.
+ *
+ * Variants (the backend's code): `queued` (the shipped store(): queue the write and return), `memory-cache` (the
+ * documented fix: memory copy before queueing, evicted after the row is written; retrieve reads memory, then the
+ * database), `db-first` (the same fix with retrieve reading the database first). Fault `write-fails`: every
+ * background INSERT fails with SQLITE_FULL.
+ */
+import { initialTransition, transition } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
+import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { BackgroundWriterEvent, BackgroundWriterState } from './background-writer.machine.js';
+import { backgroundWriterMachine } from './background-writer.machine.js';
+import type { CallerEvent, CallerState, RetrieveOrder } from './caller.machine.js';
+import { callerMachine } from './caller.machine.js';
+import type { CallerStatus, CallerView, OperationStatus, RestartView, WriterGapObservation } from './writer-gap.observation.js';
+import { READER, RESTART, RESULT_NOT_FOUND, WRITER, workerName } from './writer-gap.observation.js';
+
+export type WriterGapVariant = 'queued' | 'memory-cache' | 'db-first';
+export type WriterGapFault = 'none' | 'write-fails';
+/** at-end: the process restarts after everybody finished (a clean stop); any-time: it may crash at any step. */
+export type WriterGapRestart = 'at-end' | 'any-time';
+
+export interface WriterGapParams {
+  readonly variant: WriterGapVariant;
+  /** Workers executing the operation (one claims it, the others wait); the late reader comes on top. */
+  readonly workers: number;
+  readonly fault: WriterGapFault;
+  readonly restart: WriterGapRestart;
+}
+
+type CallerSnapshot = SnapshotFrom<typeof callerMachine>;
+type WriterSnapshot = SnapshotFrom<typeof backgroundWriterMachine>;
+
+/** The committed rows of the operation: execution_state.status and whether its results row exists. */
+export interface OperationRows {
+  readonly status: OperationStatus;
+  readonly resultRow: boolean;
+}
+
+export interface WriterGapWorld {
+  readonly db: OperationRows;
+  /** The memory cache holds a copy of the result. */
+  readonly inMemory: boolean;
+  /** Write requests in the queue (at most one: only the claimer stores). */
+  readonly queued: number;
+  /** Workers first, then the late reader. */
+  readonly callers: readonly CallerSnapshot[];
+  readonly writer: WriterSnapshot;
+  readonly restart: RestartView | null;
+}
+
+/**
+ * The words of every step, as both engines print them. The real engine declares the same strings
+ * (impl/writer-gap/), it never imports these.
+ */
+export const STEP_TEXT = {
+  claim: 'INSERT OR IGNORE execution_state',
+  claimed: 'claimed',
+  claimLost: 'already claimed',
+  memoryPut: 'memory put',
+  enqueue: 'enqueue write',
+  queued: 'queued',
+  markCompleted: 'UPDATE status = completed',
+  ok: 'ok',
+  selectStatus: 'SELECT status',
+  memoryGet: 'memory get',
+  selectResult: 'SELECT result',
+  write: 'dequeue, INSERT result',
+  wrote: '1 row',
+  writeFailed: 'SQLITE_FULL',
+  evict: 'memory evict',
+  restart: 'restart, reopen, retrieve',
+} as const;
+
+const statusOutcome = (status: OperationStatus): string => (status === 'completed' ? 'completed' : `${status}, waits`);
+const readOutcome = (hit: boolean, store: 'memory' | 'db', last: boolean): string =>
+  hit ? (store === 'memory' ? 'hit' : 'row') : `${store === 'memory' ? 'miss' : 'no row'}${last ? ', not found' : ''}`;
+
+/** Which store a caller's read looks in, from its state and the retrieve order. */
+function storeOf(state: 'readingFirst' | 'readingSecond', order: RetrieveOrder): 'memory' | 'db' {
+  const first = order === 'memory-first' ? 'memory' : 'db';
+  const second = order === 'memory-first' ? 'db' : 'memory';
+  return state === 'readingFirst' ? first : second;
+}
+
+const FINAL_CALLER_STATES: readonly CallerState[] = ['executed', 'retrieved', 'notFound'];
+const callerState = (caller: CallerSnapshot): CallerState => caller.value as CallerState;
+const callerFinished = (caller: CallerSnapshot): boolean => FINAL_CALLER_STATES.includes(callerState(caller));
+const writerState = (writer: WriterSnapshot): BackgroundWriterState => writer.value as BackgroundWriterState;
+
+export function createWriterGapModel(params: WriterGapParams): ScenarioModel<WriterGapWorld, WriterGapObservation> {
+  const { variant, workers, fault, restart: restartMode } = params;
+  const cacheBeforeQueue = variant !== 'queued';
+  const order: RetrieveOrder = variant === 'db-first' ? 'db-first' : 'memory-first';
+  const workerNames = Array.from({ length: workers }, (_, i) => workerName(i));
+  const actors = [...workerNames, WRITER, READER, RESTART];
+  const writerIndex = workers;
+  const readerIndex = workers + 1;
+  const restartIndex = workers + 2;
+  /** Position of an actor in `callers`, or null for the writer and the restart. */
+  const callerIndex = (actor: number): number | null => (actor < workers ? actor : actor === readerIndex ? workers : null);
+
+  const callers = Array.from({ length: workers + 1 }, (_, i) => initialTransition(callerMachine, { claims: i < workers, cacheBeforeQueue, order })[0]);
+  const [writer] = initialTransition(backgroundWriterMachine, { evictAfterWrite: cacheBeforeQueue });
+  const initial: WriterGapWorld = { db: { status: 'none', resultRow: false }, inMemory: false, queued: 0, callers, writer, restart: null };
+
+  const everyCallerFinished = (world: WriterGapWorld): boolean => world.callers.every(callerFinished);
+  const writerIdle = (world: WriterGapWorld): boolean => writerState(world.writer) === 'dequeueing' && world.queued === 0;
+
+  function canStep(world: WriterGapWorld, actor: number): boolean {
+    if (actor === restartIndex) return world.restart === null && (restartMode === 'any-time' || (everyCallerFinished(world) && writerIdle(world)));
+    // After the restart the old process is gone: its threads never step again.
+    if (world.restart !== null) return false;
+    if (actor === writerIndex) return writerState(world.writer) === 'evicting' || world.queued > 0;
+    const caller = world.callers[callerIndex(actor)!]!;
+    if (callerFinished(caller)) return false;
+    // A waiting caller's next poll is explored only once it sees the operation completed.
+    return callerState(caller) !== 'waiting' || world.db.status === 'completed';
+  }
+
+  function finished(world: WriterGapWorld, actor: number): boolean {
+    if (actor !== restartIndex && world.restart !== null) return true;
+    if (actor === writerIndex) return writerIdle(world) && everyCallerFinished(world);
+    if (actor === restartIndex) return world.restart !== null;
+    return callerFinished(world.callers[callerIndex(actor)!]!);
+  }
+
+  /** One step of a caller: the statement or memory access its state names, applied to the shared state. */
+  function stepCaller(world: WriterGapWorld, index: number): { world: WriterGapWorld; action: string; outcome: string } {
+    const caller = world.callers[index]!;
+    const state = callerState(caller);
+    let next = world;
+    let event: CallerEvent;
+    let action: string;
+    let outcome: string;
+    switch (state) {
+      case 'claiming': {
+        const wins = world.db.status === 'none';
+        if (wins) next = { ...world, db: { ...world.db, status: 'running' } };
+        event = { type: wins ? 'CLAIMED' : 'CLAIM_LOST' };
+        action = STEP_TEXT.claim;
+        outcome = wins ? STEP_TEXT.claimed : STEP_TEXT.claimLost;
+        break;
+      }
+      case 'caching':
+        next = { ...world, inMemory: true };
+        event = { type: 'DONE' };
+        action = STEP_TEXT.memoryPut;
+        outcome = STEP_TEXT.ok;
+        break;
+      case 'enqueueing':
+        next = { ...world, queued: world.queued + 1 };
+        event = { type: 'DONE' };
+        action = STEP_TEXT.enqueue;
+        outcome = STEP_TEXT.queued;
+        break;
+      case 'markingCompleted':
+        next = { ...world, db: { ...world.db, status: 'completed' } };
+        event = { type: 'DONE' };
+        action = STEP_TEXT.markCompleted;
+        outcome = STEP_TEXT.ok;
+        break;
+      case 'checkingStatus':
+      case 'waiting':
+        event = { type: 'STATUS', completed: world.db.status === 'completed' };
+        action = STEP_TEXT.selectStatus;
+        outcome = statusOutcome(world.db.status);
+        break;
+      case 'readingFirst':
+      case 'readingSecond': {
+        const store = storeOf(state, caller.context.order);
+        const hit = store === 'memory' ? world.inMemory : world.db.resultRow;
+        event = { type: hit ? 'HIT' : 'MISS' };
+        action = store === 'memory' ? STEP_TEXT.memoryGet : STEP_TEXT.selectResult;
+        outcome = readOutcome(hit, store, state === 'readingSecond');
+        break;
+      }
+      case 'starting':
+      case 'executed':
+      case 'retrieved':
+      case 'notFound':
+        throw new RangeError(`a caller in state ${state} cannot step`);
+    }
+    const [after] = transition(callerMachine, caller, event);
+    const nextCallers = next.callers.slice();
+    nextCallers[index] = after;
+    return { world: { ...next, callers: nextCallers }, action, outcome };
+  }
+
+  function stepWriter(world: WriterGapWorld): { world: WriterGapWorld; action: string; outcome: string } {
+    let next: WriterGapWorld;
+    let event: BackgroundWriterEvent;
+    let action: string;
+    let outcome: string;
+    switch (writerState(world.writer)) {
+      case 'dequeueing': {
+        const fails = fault === 'write-fails';
+        next = { ...world, queued: world.queued - 1, db: fails ? world.db : { ...world.db, resultRow: true } };
+        event = { type: fails ? 'WRITE_FAILED' : 'WROTE' };
+        action = STEP_TEXT.write;
+        outcome = fails ? STEP_TEXT.writeFailed : STEP_TEXT.wrote;
+        break;
+      }
+      case 'evicting':
+        next = { ...world, inMemory: false };
+        event = { type: 'EVICTED' };
+        action = STEP_TEXT.evict;
+        outcome = STEP_TEXT.ok;
+        break;
+    }
+    const [after] = transition(backgroundWriterMachine, world.writer, event);
+    return { world: { ...next, writer: after }, action, outcome };
+  }
+
+  function step(world: WriterGapWorld, actor: number): { world: WriterGapWorld; record: StepRecord } {
+    if (!canStep(world, actor)) throw new RangeError(`${actors[actor] ?? `actor ${actor}`} cannot step now`);
+    let result: { world: WriterGapWorld; action: string; outcome: string };
+    if (actor === writerIndex) result = stepWriter(world);
+    else if (actor === restartIndex) {
+      // The process restarts: memory is gone, the database is what was committed; retrieve finds the row or not.
+      const restart: RestartView = { status: world.db.status, resultRow: world.db.resultRow };
+      result = { world: { ...world, restart }, action: STEP_TEXT.restart, outcome: `${restart.status}, ${restart.resultRow ? 'row' : 'no row'}` };
+    } else result = stepCaller(world, callerIndex(actor)!);
+    return { world: result.world, record: { actor: actors[actor]!, action: result.action, outcome: result.outcome } };
+  }
+
+  function callerStatus(caller: CallerSnapshot): CallerStatus {
+    switch (callerState(caller)) {
+      case 'executed':
+      case 'retrieved':
+        return 'done';
+      case 'notFound':
+        return 'failed';
+      case 'waiting':
+        return 'waiting';
+      case 'starting':
+      case 'claiming':
+      case 'caching':
+      case 'enqueueing':
+      case 'markingCompleted':
+      case 'checkingStatus':
+      case 'readingFirst':
+      case 'readingSecond':
+        return 'running';
+    }
+  }
+
+  function observe(world: WriterGapWorld): WriterGapObservation {
+    const views: CallerView[] = world.callers.map((caller, i) => ({
+      name: i < workers ? workerNames[i]! : READER,
+      status: callerStatus(caller),
+      executed: caller.context.executed,
+      error: caller.context.notFound ? RESULT_NOT_FOUND : null,
+    }));
+    return { callers: views, status: world.db.status, resultRow: world.db.resultRow, inMemory: world.inMemory, queued: world.queued, restart: world.restart };
+  }
+
+  /**
+   * Symmetric key: the workers run the same program on the same operation and nothing they write names them
+   * (the claimer's name is not read back by anyone), so they are interchangeable; the key sorts their local
+   * states. The reader, the writer and the restart are distinct actors.
+   */
+  function key(world: WriterGapWorld): WorldKey {
+    const workerLocals = world.callers
+      .slice(0, workers)
+      .map((c) => `${callerState(c)}${c.context.executed ? '+x' : ''}`)
+      .sort()
+      .join(',');
+    const reader = callerState(world.callers[workers]!);
+    const restart = world.restart === null ? '-' : `${world.restart.status}:${world.restart.resultRow ? 1 : 0}`;
+    return `${workerLocals}|${reader}|${writerState(world.writer)}|${world.db.status}:${world.db.resultRow ? 1 : 0}|${world.inMemory ? 1 : 0}|${world.queued}|${restart}` as WorldKey;
+  }
+
+  /**
+   * The dangerous windows: the operation is completed while its row is not written yet; a caller is in the
+   * middle of retrieve() while the result is still in the write queue; a caller's second read comes after the
+   * writer evicted the memory copy.
+   */
+  function notable(world: WriterGapWorld): string[] {
+    const tags: string[] = [];
+    if (world.db.status === 'completed' && !world.db.resultRow) tags.push('completed-before-written');
+    const retrieving = world.callers.filter((c) => {
+      const s = callerState(c);
+      return s === 'readingFirst' || s === 'readingSecond';
+    });
+    if (world.queued > 0 && retrieving.length > 0) tags.push('retrieve-while-queued');
+    if (cacheBeforeQueue && world.db.resultRow && !world.inMemory && retrieving.some((c) => callerState(c) === 'readingSecond')) {
+      tags.push('retrieve-across-eviction');
+    }
+    return tags;
+  }
+
+  return {
+    actors,
+    initial,
+    enabled: (world) => actors.map((_, a) => a).filter((a) => canStep(world, a)),
+    step,
+    key,
+    observe,
+    finished,
+    describe: (world, actor) => {
+      if (actor === writerIndex) return `${writerState(world.writer)}/${world.queued} queued`;
+      if (actor === restartIndex) return world.restart === null ? 'pending' : 'restarted';
+      return callerState(world.callers[callerIndex(actor)!]!);
+    },
+    notable,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * What the writer-gap scenario (seed 001, VoxLogicA-2) lets a property see, on either engine: every caller of
+ * the storage backend (the workers that try to execute the operation, and the late reader), the committed
+ * state of the operation in SQLite, whether a copy of its result sits in the memory cache or in the write
+ * queue, and what a restarted process finds.
+ */
+
+/** running: has a step to take; waiting: polled the status and saw it not completed; done; failed. */
+export type CallerStatus = 'running' | 'waiting' | 'done' | 'failed';
+
+/** The error a caller fails with when the operation is completed but neither memory nor SQLite has the result. */
+export type ResultNotFound = 'result-not-found';
+export const RESULT_NOT_FOUND: ResultNotFound = 'result-not-found';
+
+export interface CallerView {
+  readonly name: string;
+  readonly status: CallerStatus;
+  /** Whether this caller won the claim and ran the computation. */
+  readonly executed: boolean;
+  /** The error it failed with (RESULT_NOT_FOUND), or null. */
+  readonly error: string | null;
+}
+
+/** execution_state.status of the operation; 'none' while nobody has claimed it. */
+export type OperationStatus = 'none' | 'running' | 'completed';
+
+export interface RestartView {
+  /** The operation's status as the restarted process reads it. */
+  readonly status: OperationStatus;
+  /** Whether the restarted process finds the result row (its memory cache starts empty). */
+  readonly resultRow: boolean;
+}
+
+export interface WriterGapObservation {
+  readonly callers: readonly CallerView[];
+  readonly status: OperationStatus;
+  /** Whether the results table holds the operation's row (committed). */
+  readonly resultRow: boolean;
+  /** Whether the memory cache holds a copy of the result. */
+  readonly inMemory: boolean;
+  /** Results waiting in the background writer's queue. */
+  readonly queued: number;
+  /** What the restart found, once it has happened; null before. */
+  readonly restart: RestartView | null;
+}
+
+export const workerName = (index: number): string => `worker-${index}`;
+export const WRITER = 'writer';
+export const READER = 'reader';
+export const RESTART = 'restart';
