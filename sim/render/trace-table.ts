@@ -28,16 +28,18 @@ export function tableRows<W, O>(model: ScenarioModel<W, O>, schedule: readonly n
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
 
+/** The lock column is left out when the scenario reports no locks (its model has no `lockHeld`). */
 export function renderTable(actors: readonly string[], rows: readonly TableRow[]): string {
+  const showLocks = rows.some((row) => row.locks.some((lock) => lock !== ''));
   const cells = rows.map((row) => actors.map((_, a) => (a === row.actor ? `${row.record.action} -> ${row.record.outcome}` : '')));
   const lockCells = rows.map((row) => row.locks.join(' '));
-  const header = ['#', ...actors, `locks after (${actors.join(' ')})`];
+  const header = ['#', ...actors, ...(showLocks ? [`locks after (${actors.join(' ')})`] : [])];
   const widths = header.map((h, c) => {
     const column = c === 0 ? rows.map((r) => String(r.step)) : c <= actors.length ? cells.map((r) => r[c - 1]!) : lockCells;
     return Math.max(h.length, ...column.map((x) => x.length));
   });
   const line = (values: readonly string[]): string => values.map((v, c) => pad(v, widths[c]!)).join(' | ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-')];
-  rows.forEach((row, r) => out.push(line([String(row.step), ...cells[r]!, lockCells[r]!])));
+  rows.forEach((row, r) => out.push(line([String(row.step), ...cells[r]!, ...(showLocks ? [lockCells[r]!] : [])])));
   return out.join('\n');
 }
