@@ -49,6 +49,12 @@ export interface PidLockOptions {
   readonly backoffMs: number;
   readonly gate: () => Promise<void>;
   readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Called between seeing a dead owner and acting on it (nothing by default): it stands for the process
+   * being descheduled right there, which a loaded machine does at random. Only the race harness sets it, to
+   * widen the window on purpose; under the lock-step driver there is none (the schedule covers every wait).
+   */
+  readonly pauseAfterCheck?: () => Promise<void>;
   readonly pid?: number;
   readonly isAlive?: (pid: number) => boolean;
 }
@@ -105,12 +111,12 @@ export class PidLockFile {
         return true;
       }
       this.steps.push({ op: 'create', result: 'EEXIST' });
-      await this.breakIfStale();
+      const next = await this.breakIfStale();
       if (tries >= maxTries) {
         this.steps[this.steps.length - 1]!.givesUp = true;
         return false;
       }
-      await sleep(backoffMs * 2 ** (tries - 1));
+      if (next === 'back-off') await sleep(backoffMs * 2 ** (tries - 1));
     }
   }
 
@@ -120,12 +126,24 @@ export class PidLockFile {
     this.steps.push({ op: 'release', result: this.unlinkLock() });
   }
 
-  /** Reads the lock; if its owner is dead, breaks it the variant's way. */
-  private async breakIfStale(): Promise<void> {
+  /**
+   * Reads the lock; if its owner is dead, breaks it the variant's way. Then says how to go on: at once when
+   * the lock is gone (broken here, or it vanished), after a backoff when someone else has it or is breaking it.
+   */
+  private async breakIfStale(): Promise<'retry' | 'back-off'> {
     await this.options.gate();
     const seen = this.readLock();
     this.steps.push({ op: 'read', result: seen.result });
-    if (seen.result.kind !== 'pid' || seen.result.alive) return;
+    switch (seen.result.kind) {
+      case 'ENOENT':
+        return 'retry';
+      case 'empty':
+        return 'back-off';
+      case 'pid':
+        if (seen.result.alive) return 'back-off';
+        break;
+    }
+    await this.options.pauseAfterCheck?.();
     switch (this.options.variant) {
       case 'check-then-remove':
         break;
@@ -133,7 +151,7 @@ export class PidLockFile {
         await this.options.gate();
         const won = this.createTombstone(`${this.path}.broken-${seen.result.pid}-${seen.token}`);
         this.steps.push({ op: 'mark', stalePid: seen.result.pid, result: won ? 'created' : 'EEXIST' });
-        if (!won) return;
+        if (!won) return 'back-off';
         break;
       }
       default:
@@ -141,6 +159,7 @@ export class PidLockFile {
     }
     await this.options.gate();
     this.steps.push({ op: 'remove', result: this.unlinkLock() });
+    return 'retry';
   }
 
   private readLock(): { result: ReadResult; token: string } {

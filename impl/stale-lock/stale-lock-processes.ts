@@ -88,6 +88,8 @@ export class ChildHandle {
 
   /** SIGKILL, and resolves once the child has been reaped. */
   async kill(): Promise<void> {
+    // Referenced again, or an idle (unreferenced) child would let the parent exit before the reaping.
+    this.hold(true);
     if (this.alive) this.child.kill('SIGKILL');
     await this.exited;
   }

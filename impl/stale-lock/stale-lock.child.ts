@@ -18,6 +18,14 @@ const send = (message: ChildMessage): void => {
 let onGo: (() => void) | null = null;
 let onRelease: (() => void) | null = null;
 
+function spin(microseconds: number): Promise<void> {
+  const until = process.hrtime.bigint() + BigInt(Math.round(microseconds * 1000));
+  while (process.hrtime.bigint() < until) {
+    /* spin */
+  }
+  return Promise.resolve();
+}
+
 function stepsSince(lock: PidLockFile, from: { sent: number }) {
   const steps = lock.steps.slice(from.sent);
   from.sent = lock.steps.length;
@@ -51,22 +59,31 @@ async function race(message: Extract<ParentMessage, { type: 'race' }>): Promise<
   const lock = new PidLockFile(message.lockPath, {
     ...message.settings,
     backoffMs: message.backoffMs,
+    // A random pause in [0, jitterUs) µs, as a busy wait, not a timer: timer wake-ups land on the event loop's
+    // millisecond ticks and would line the contenders up again.
+    ...(message.jitterUs > 0 ? { pauseAfterCheck: () => spin(Math.random() * message.jitterUs) } : {}),
     sleep: (ms) => sleep(ms),
     gate: () => Promise.resolve(),
   });
-  // Everyone spins to the same instant, so the contenders start within microseconds of each other.
-  while (performance.timeOrigin + performance.now() < message.startAt) {
+  // Everyone waits for the same instant, so the contenders start within microseconds of each other: asleep
+  // until a millisecond before (a sleeper is scheduled promptly when it wakes; a long spinner on a loaded
+  // machine is not), then spinning.
+  const startAt = BigInt(message.startAtNs);
+  const early = Number(startAt - process.hrtime.bigint()) / 1e6 - 1;
+  if (early > 0) await sleep(early);
+  while (process.hrtime.bigint() < startAt) {
     /* spin */
   }
+  const startedNs = String(process.hrtime.bigint());
   const held = await lock.acquire();
   const acquiredSteps = lock.steps.slice();
   if (held) {
     const released = new Promise<void>((resolve) => (onRelease = resolve));
-    send({ type: 'acquired', steps: acquiredSteps, held });
+    send({ type: 'acquired', steps: acquiredSteps, held, startedNs });
     await released;
     await lock.release();
   } else {
-    send({ type: 'acquired', steps: acquiredSteps, held });
+    send({ type: 'acquired', steps: acquiredSteps, held, startedNs });
   }
   send({ type: 'finished', steps: lock.steps.slice(acquiredSteps.length), belief: held ? 'released' : 'gave-up' });
 }

@@ -189,6 +189,8 @@ export function createStaleLockModel(params: StaleLockParams): ScenarioModel<Sta
     observe,
     finished,
     describe: (world, actor) => String(world.contenders[actor]!.value),
+    // What a contender believes about the lock after a step (the renderers' lock column).
+    lockHeld: (world, actor) => (stateOf(world.contenders[actor]!) === 'holding' ? 'holds' : '-'),
     notable,
   };
 }

@@ -8,6 +8,7 @@ import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
+import { staleRaceCommand } from './stale-race.js';
 
 export const COMMANDS: readonly Command[] = [
   listCommand,
@@ -17,5 +18,6 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   conformCommand,
   barrierCommand,
+  staleRaceCommand,
   benchCommand,
 ];
