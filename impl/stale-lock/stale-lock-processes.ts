@@ -159,7 +159,9 @@ export class StaleLockProcesses {
     const handles: ChildHandle[] = [];
     try {
       while (handles.length < count) {
-        const handle = this.idle.pop() ?? (await ChildHandle.fork());
+        let handle = this.idle.pop();
+        while (handle !== undefined && !handle.alive) handle = this.idle.pop(); // died while idle: forget it
+        handle ??= await ChildHandle.fork();
         this.busy.add(handle);
         handle.hold(true);
         handles.push(handle);

@@ -30,6 +30,8 @@ export interface StaleLockRaceOptions {
   readonly jitterUs: number;
   /** How far ahead of the release message the common start instant lies (covers IPC delivery). */
   readonly startDelayMs?: number;
+  /** Where the race's `lockstep-stale-*` directory is created; os.tmpdir() by default. */
+  readonly parentDir?: string;
   /** Called after every run (progress). */
   readonly onRun?: (done: number) => void;
 }
@@ -76,7 +78,7 @@ export async function runStaleLockRace(options: StaleLockRaceOptions): Promise<S
   const { variant, contenders, maxTries, runs, backoffMs } = options;
   const startDelayMs = options.startDelayMs ?? 5;
   const started = performance.now();
-  const processes = new StaleLockProcesses();
+  const processes = new StaleLockProcesses(options.parentDir);
   let handles: ChildHandle[] = [];
   let twoHolders = 0;
   let bothSawStale = 0;
