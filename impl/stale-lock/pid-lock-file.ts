@@ -26,14 +26,17 @@ import { randomBytes } from 'node:crypto';
 
 export type StaleLockVariant = 'check-then-remove' | 'tombstone';
 
-/** What one step saw. `givesUp`: after this step the contender stopped trying. */
-export type LockStep =
-  | { readonly op: 'create'; readonly result: 'created' | 'EEXIST'; givesUp?: boolean }
-  | { readonly op: 'write'; readonly result: 'written'; givesUp?: boolean }
-  | { readonly op: 'read'; readonly result: ReadResult; givesUp?: boolean }
-  | { readonly op: 'mark'; readonly stalePid: number; readonly result: 'created' | 'EEXIST'; givesUp?: boolean }
-  | { readonly op: 'remove'; readonly result: 'ok' | 'ENOENT'; givesUp?: boolean }
-  | { readonly op: 'release'; readonly result: 'ok' | 'ENOENT'; givesUp?: boolean };
+/** What one step saw. */
+export type LockStepBody =
+  | { readonly op: 'create'; readonly result: 'created' | 'EEXIST' }
+  | { readonly op: 'write'; readonly result: 'written' }
+  | { readonly op: 'read'; readonly result: ReadResult }
+  | { readonly op: 'mark'; readonly stalePid: number; readonly result: 'created' | 'EEXIST' }
+  | { readonly op: 'remove'; readonly result: 'ok' | 'ENOENT' }
+  | { readonly op: 'release'; readonly result: 'ok' | 'ENOENT' };
+
+/** A step as recorded: `givesUp` when the contender stopped trying after it; `atNs` when a clock was given. */
+export type LockStep = LockStepBody & { givesUp?: boolean; readonly atNs?: string };
 
 export type ReadResult =
   | { readonly kind: 'pid'; readonly pid: number; readonly alive: boolean }
@@ -56,6 +59,8 @@ export interface PidLockOptions {
    */
   readonly pauseAfterCheck?: () => Promise<void>;
   readonly pid?: number;
+  /** Stamps each step as it completes (the race harness passes the monotonic clock, in ns); none by default. */
+  readonly clock?: () => bigint;
   readonly isAlive?: (pid: number) => boolean;
 }
 
@@ -100,17 +105,17 @@ export class PidLockFile {
         if (codeOf(error) !== 'EEXIST') throw error;
       }
       if (fd !== null) {
-        this.steps.push({ op: 'create', result: 'created' });
+        this.record({ op: 'create', result: 'created' });
         await gate();
         try {
           writeSync(fd, `${this.pid} ${this.token}\n`);
         } finally {
           closeSync(fd);
         }
-        this.steps.push({ op: 'write', result: 'written' });
+        this.record({ op: 'write', result: 'written' });
         return true;
       }
-      this.steps.push({ op: 'create', result: 'EEXIST' });
+      this.record({ op: 'create', result: 'EEXIST' });
       const next = await this.breakIfStale();
       if (tries >= maxTries) {
         this.steps[this.steps.length - 1]!.givesUp = true;
@@ -120,10 +125,15 @@ export class PidLockFile {
     }
   }
 
+  private record(step: LockStepBody): void {
+    const clock = this.options.clock;
+    this.steps.push(clock === undefined ? step : { ...step, atNs: String(clock()) });
+  }
+
   /** Lets go of the lock: unlinks the lock file (a file already gone is not an error). */
   async release(): Promise<void> {
     await this.options.gate();
-    this.steps.push({ op: 'release', result: this.unlinkLock() });
+    this.record({ op: 'release', result: this.unlinkLock() });
   }
 
   /**
@@ -133,7 +143,7 @@ export class PidLockFile {
   private async breakIfStale(): Promise<'retry' | 'back-off'> {
     await this.options.gate();
     const seen = this.readLock();
-    this.steps.push({ op: 'read', result: seen.result });
+    this.record({ op: 'read', result: seen.result });
     switch (seen.result.kind) {
       case 'ENOENT':
         return 'retry';
@@ -150,7 +160,7 @@ export class PidLockFile {
       case 'tombstone': {
         await this.options.gate();
         const won = this.createTombstone(`${this.path}.broken-${seen.result.pid}-${seen.token}`);
-        this.steps.push({ op: 'mark', stalePid: seen.result.pid, result: won ? 'created' : 'EEXIST' });
+        this.record({ op: 'mark', stalePid: seen.result.pid, result: won ? 'created' : 'EEXIST' });
         if (!won) return 'back-off';
         break;
       }
@@ -158,7 +168,7 @@ export class PidLockFile {
         return assertNever(this.options.variant);
     }
     await this.options.gate();
-    this.steps.push({ op: 'remove', result: this.unlinkLock() });
+    this.record({ op: 'remove', result: this.unlinkLock() });
     return 'retry';
   }
 

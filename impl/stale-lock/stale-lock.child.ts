@@ -64,6 +64,7 @@ async function race(message: Extract<ParentMessage, { type: 'race' }>): Promise<
     ...(message.jitterUs > 0 ? { pauseAfterCheck: () => spin(Math.random() * message.jitterUs) } : {}),
     sleep: (ms) => sleep(ms),
     gate: () => Promise.resolve(),
+    clock: () => process.hrtime.bigint(),
   });
   // Everyone waits for the same instant, so the contenders start within microseconds of each other: asleep
   // until a millisecond before (a sleeper is scheduled promptly when it wakes; a long spinner on a loaded

@@ -41,11 +41,21 @@ export interface RaceStep {
   readonly outcome: string;
 }
 
+export interface TimedRaceStep extends RaceStep {
+  readonly actor: string;
+  /** When the step completed, in µs after the first contender left the start line (monotonic clock). */
+  readonly atUs: number;
+}
+
 export interface StaleLockRaceRun {
   readonly run: number;
   readonly holders: readonly string[];
-  /** Per contender, in order, the steps it took (there is no global order in a free run). */
-  readonly steps: Readonly<Record<string, readonly RaceStep[]>>;
+  /**
+   * Every contender's steps, ordered by when each completed on the machine's monotonic clock. The order is
+   * that of the stamps, taken right after each system call returned: a process descheduled between the two
+   * could stamp late, so close stamps of different processes are approximate.
+   */
+  readonly timeline: readonly TimedRaceStep[];
 }
 
 export interface StaleLockRaceResult {
@@ -107,7 +117,11 @@ export async function runStaleLockRace(options: StaleLockRaceOptions): Promise<S
         if (holders.length === 0) noHolder++;
         if (sawStale.length >= 2) bothSawStale++;
         if (holders.length >= 2 && firstTwoHolders === null) {
-          firstTwoHolders = { run, holders, steps: Object.fromEntries(names.map((name, i) => [name, stepsOf(i).map((s) => stepWords(s, nameOf))])) };
+          const origin = starts.reduce((a, b) => (a < b ? a : b));
+          const timeline = names
+            .flatMap((actor, i) => stepsOf(i).map((step) => ({ actor, atUs: Number(BigInt(step.atNs ?? String(origin)) - origin) / 1000, ...stepWords(step, nameOf) })))
+            .sort((a, b) => a.atUs - b.atUs);
+          firstTwoHolders = { run, holders, timeline };
         }
       } finally {
         processes.discard(stale);
@@ -157,9 +171,10 @@ export function renderStaleLockRace(result: StaleLockRaceResult): string {
   ];
   const first = result.firstTwoHolders;
   if (first !== null) {
-    lines.push(`first run with two holders: run ${first.run} (${first.holders.join(' and ')})`);
-    for (const [name, steps] of Object.entries(first.steps)) {
-      lines.push(`  ${name}: ${steps.map((s) => `${s.action} -> ${s.outcome}`).join('; ')}`);
+    lines.push(`first run with two holders: run ${first.run} (${first.holders.join(' and ')}); the steps by the monotonic clock:`);
+    const width = Math.max(...first.timeline.map((s) => s.atUs.toFixed(1).length));
+    for (const step of first.timeline) {
+      lines.push(`  +${step.atUs.toFixed(1).padStart(width)} µs  ${step.actor}  ${step.action} -> ${step.outcome}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -100,7 +100,8 @@ describe('stale-lock real engine (child processes, real files)', function () {
     const result = await runStaleLockRace({ variant: 'check-then-remove', contenders: 2, maxTries: 2, runs: 20, backoffMs: 1, jitterUs: 2000, parentDir: parent });
     assert.ok(result.twoHolders <= result.bothSawStale, 'two holders only ever after both saw the dead pid');
     if (result.firstTwoHolders !== null) {
-      for (const steps of Object.values(result.firstTwoHolders.steps)) assert.ok(steps.some((s) => s.outcome === 'written, holds'));
+      const { timeline, holders } = result.firstTwoHolders;
+      for (const holder of holders) assert.ok(timeline.some((s) => s.actor === holder && s.outcome === 'written, holds'));
     }
     assert.deepEqual(readdirSync(parent), []);
   });
