@@ -95,7 +95,7 @@ export async function openStaleLockRun(options: StaleLockRunOptions): Promise<St
     }
     for (const [i, handle] of handles.entries()) {
       const first = await handle.next();
-      if (first.type !== 'parked' || first.steps.length > 0) throw new Error(`${actors[i]} did not park before its first step (${describe(first)})`);
+      if (first.type !== 'parked' || first.steps.length > 0) throw new Error(`${actors[i]} did not park before its first step (it ${describe(first)})`);
     }
     return {
       actors,
@@ -110,7 +110,7 @@ export async function openStaleLockRun(options: StaleLockRunOptions): Promise<St
         if (finished[actor] === true) throw new Error(`${actors[actor]} cannot step: it has finished`);
         handle.send({ type: 'go' });
         const answer = await handle.next();
-        if (answer.type !== 'parked' && answer.type !== 'finished') throw new Error(`${actors[actor]} failed: ${describe(answer)}`);
+        if (answer.type !== 'parked' && answer.type !== 'finished') throw new Error(`${actors[actor]} ${describe(answer)}`);
         beliefs[actor] = answer.belief;
         if (answer.type === 'finished') finished[actor] = true;
         const step = answer.steps[0];
@@ -130,5 +130,5 @@ export async function openStaleLockRun(options: StaleLockRunOptions): Promise<St
 }
 
 function describe(message: ChildMessage): string {
-  return message.type === 'failed' ? `failed: ${message.message}` : message.type;
+  return message.type === 'failed' ? `failed: ${message.message}` : `said ${message.type}`;
 }

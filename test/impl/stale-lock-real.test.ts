@@ -87,6 +87,23 @@ describe('stale-lock real engine (child processes, real files)', function () {
     assert.deepEqual(readdirSync(parent), []);
   });
 
+  it('a contender that fails is reported, killed on close, and its directory removed', async () => {
+    const processes = new StaleLockProcesses(parent);
+    try {
+      const run = await openStaleLockRun({ variant: 'check-then-remove', contenders: 2, maxTries: 2, processes });
+      try {
+        rmSync(run.dir, { recursive: true, force: true }); // the lock's directory vanishes: open() fails with ENOENT
+        await assert.rejects(run.step(1), /worker-1 failed: ENOENT/);
+      } finally {
+        await run.close();
+      }
+      for (const pid of run.contenderPids) assert.equal(processIsAlive(pid), false);
+    } finally {
+      await processes.close();
+    }
+    assert.deepEqual(readdirSync(parent), []);
+  });
+
   it('free race, tombstone: never two holders, and every directory is removed', async () => {
     const result = await runStaleLockRace({ variant: 'tombstone', contenders: 2, maxTries: 2, runs: 20, backoffMs: 1, jitterUs: 2000, parentDir: parent });
     assert.equal(result.runs, 20);
