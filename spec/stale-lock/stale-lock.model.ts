@@ -153,7 +153,11 @@ export function createStaleLockModel(params: StaleLockParams): ScenarioModel<Sta
     };
   }
 
-  /** Contenders are interchangeable: the key is the sorted multiset of local views plus the shared files. */
+  /**
+   * Contenders are interchangeable: the key is the sorted multiset of local views plus the shared files. Sound
+   * because no contender ever dies here, so a contender's index never appears in `stale` or `tombstones`, and
+   * the lock file's creator is seen from each contender only as mine, another's, or the crashed holder's.
+   */
   function key(world: StaleLockWorld): WorldKey {
     const { lock } = world;
     const locals = world.contenders.map((c, i) =>
