@@ -65,6 +65,23 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
     ],
   },
+  {
+    name: 'stale-lock',
+    seed: '003_32051bd236dd5375.txt (bolt)',
+    summary: 'a pid lock file with stale-lock recovery: a crashed holder left its lock; live processes race to break it',
+    variants: [
+      {
+        name: 'check-then-remove',
+        summary: 'read the pid, see it dead, unlink the lock, create it again: a second breaker unlinks the first one\'s fresh lock',
+        expected: { verdict: 'violation', property: 'mutual-exclusion' },
+      },
+      {
+        name: 'tombstone',
+        summary: 'before unlinking, create lock.broken-<pid>-<token> exclusively: only one contender may break a given stale lock',
+        expected: { verdict: 'holds' },
+      },
+    ],
+  },
 ];
 
 export function findScenario(name: string): ScenarioEntry | undefined {

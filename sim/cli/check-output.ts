@@ -20,7 +20,7 @@ export function renderCheck(result: CheckResult, binding: ScenarioBinding<never,
   lines.push(`${result.scenario}/${result.variant} on ${result.engine}, strategy ${result.strategy} (${params})`);
   const e = result.explored;
   if (result.strategy === 'exhaustive') {
-    const where = result.engine === 'real' ? `; replayed ${e.schedules} schedules on real SQLite covering all ${e.transitions} transitions` : `, ${e.schedules} runs ended`;
+    const where = result.engine === 'real' ? `; replayed ${e.schedules} schedules on the real engine covering all ${e.transitions} transitions` : `, ${e.schedules} runs ended`;
     lines.push(`explored ${e.states} distinct worlds, ${e.transitions} transitions${where} in ${elapsedMs.toFixed(0)} ms`);
   } else {
     lines.push(`tried ${e.schedules} schedules (seed ${result.seed})${e.shrinks ? `, ${e.shrinks} shrink steps` : ''} in ${elapsedMs.toFixed(0)} ms`);

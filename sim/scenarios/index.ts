@@ -1,11 +1,13 @@
 /** Every scenario lockstep knows, bound to both engines, in catalogue order. */
 import type { ScenarioBinding } from '../scenario-binding.js';
+import { staleLockBinding } from './stale-lock.binding.js';
 import { ticketsBinding } from './tickets.binding.js';
 import { writerGapBinding } from './writer-gap.binding.js';
 
 export const SCENARIOS: readonly ScenarioBinding<never, never>[] = [
   ticketsBinding as unknown as ScenarioBinding<never, never>,
   writerGapBinding as unknown as ScenarioBinding<never, never>,
+  staleLockBinding as unknown as ScenarioBinding<never, never>,
 ];
 
 export function findBinding(name: string): ScenarioBinding<never, never> | undefined {

@@ -9,6 +9,7 @@ import { checkCommand } from './check.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { docsCommand } from './docs.js';
+import { staleRaceCommand } from './stale-race.js';
 
 export const COMMANDS: readonly Command[] = [
   listCommand,
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   conformCommand,
   barrierCommand,
+  staleRaceCommand,
   benchCommand,
   docsCommand,
 ];
