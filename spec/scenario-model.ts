@@ -33,6 +33,8 @@ export interface ScenarioModel<W, O> {
   describe(world: W, actor: number): string;
   /** The SQLite lock the actor's connection holds now (for renderers), or '' when it has none to show. */
   lockHeld?(world: W, actor: number): string;
+  /** What the actors share, as a diagram names it ('SQLite', 'file system', 'memory'); see sim/render/trace-mermaid.ts. */
+  readonly sharedName?: string;
   /** Scenario-specific facts about a world worth counting during exploration (the "dangerous window"). */
   notable?(world: W): readonly string[];
 }

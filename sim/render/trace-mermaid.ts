@@ -1,7 +1,7 @@
 /**
  * A trace as a Mermaid sequence diagram (https://mermaid.js.org/syntax/sequenceDiagram.html), for the docs
- * pages and for pasting into an issue. One participant per actor plus one for what they share (the database,
- * or the shared memory of an async scenario); each step is a request from its actor and the answer it got.
+ * pages and for pasting into an issue. One participant per actor plus one for what they share (the model's
+ * `sharedName`: the database, the file system, memory); each step is a request from its actor and the answer it got.
  * A step whose actor was refused (an SQLite error or a timeout) is answered with a crossed arrow. When the
  * model reports locks, a note shows them after every step that changed them. The last note is the verdict.
  *
@@ -20,13 +20,13 @@ function escapeText(text: string): string {
 /** A participant id Mermaid accepts (letters, digits, underscore); the name is shown through `as`. */
 const idOf = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, '_');
 
-/** Outcomes that mean the step was refused or went wrong for its actor. */
+/** Outcomes that mean the step was refused or went wrong for its actor: an SQLite error, a timeout, a miss. */
 export function isRefusal(outcome: string): boolean {
-  return /SQLITE_|timed out|timeout|error|fail|crash|missing|not found/i.test(outcome);
+  return /SQLITE_|timed out|not found|\berror\b/i.test(outcome);
 }
 
 export function renderMermaid<W, O>(model: ScenarioModel<W, O>, trace: Trace): string {
-  const shared = model.lockHeld !== undefined ? 'SQLite' : 'shared state';
+  const shared = model.sharedName ?? (model.lockHeld !== undefined ? 'SQLite' : 'shared state');
   const sharedId = 'shared_';
   const rows = tableRows(model, trace.schedule.slice(0, trace.steps.length), trace.steps);
   const lines = ['sequenceDiagram'];

@@ -195,6 +195,7 @@ export function createStaleLockModel(params: StaleLockParams): ScenarioModel<Sta
     describe: (world, actor) => String(world.contenders[actor]!.value),
     // What a contender believes about the lock after a step (the renderers' lock column).
     lockHeld: (world, actor) => (stateOf(world.contenders[actor]!) === 'holding' ? 'holds' : '-'),
+    sharedName: 'file system',
     notable,
   };
 }
