@@ -303,7 +303,7 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
   return {
     actors,
     initial,
-    sharedName: 'backend (SQLite, memory, queue)',
+    sharedName: 'storage backend',
     enabled: (world) => actors.map((_, a) => a).filter((a) => canStep(world, a)),
     step,
     key,
