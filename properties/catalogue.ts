@@ -18,6 +18,11 @@ export interface ScenarioEntry {
   readonly seed: string;
   readonly summary: string;
   readonly variants: readonly VariantEntry[];
+  /**
+   * Parameter sets (overrides of the defaults) that `check --all` runs every variant under, when one set of
+   * defaults does not cover the scenario (e.g. both journal modes). Absent: the defaults alone.
+   */
+  readonly checkAllParams?: readonly Readonly<Record<string, string | number>>[];
 }
 
 export const CATALOGUE: readonly ScenarioEntry[] = [
@@ -34,6 +39,29 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       {
         name: 'immediate',
         summary: 'BEGIN IMMEDIATE: the write lock is asked for with no transaction open, so each waits its turn',
+        expected: { verdict: 'holds' },
+      },
+    ],
+  },
+  {
+    name: 'retry',
+    seed: '003_32051bd236dd5375.txt (bolt), 004_4d4bdced7131257a.txt (luca-nrw-scraper)',
+    summary: 'a read-modify-write increment under a retry decorator with exponential backoff and seeded jitter, in both journal modes',
+    checkAllParams: [{ journal: 'delete' }, { journal: 'wal' }],
+    variants: [
+      {
+        name: 'retry-statement',
+        summary: 'DEFERRED; the decorator retries only the failed statement inside the transaction that already read: under WAL its snapshot is stale, in rollback mode its SHARED blocks the committer; it spends its budget and gives up',
+        expected: { verdict: 'violation', property: 'every-update-applied' },
+      },
+      {
+        name: 'retry-transaction',
+        summary: 'DEFERRED; the decorator rolls the transaction back and runs all of it again after a backoff sleep',
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'immediate',
+        summary: 'BEGIN IMMEDIATE and no decorator: the write lock is asked for first, with no transaction open, so the busy timeout waits its turn',
         expected: { verdict: 'holds' },
       },
     ],
