@@ -6,7 +6,12 @@
 
 /** The seed of worker `worker`'s stream, derived from the scenario's jitter seed. */
 export function jitterStreamSeed(jitterSeed: number, worker: number): number {
-  return (jitterSeed ^ Math.imul(worker + 1, 0x9e3779b1)) | 0;
+  // murmur3's fmix32: related seeds (consecutive workers) must not give related streams; mulberry32's first
+  // draws from seeds that differ by a constant multiple are close to each other.
+  let h = (jitterSeed + Math.imul(worker + 1, 0x9e3779b1)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
 }
 
 /** A stream of draws in [0, 1). */

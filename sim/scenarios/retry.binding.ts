@@ -3,7 +3,7 @@ import { findScenario } from '../../properties/catalogue.js';
 import { RETRY_PROPERTIES } from '../../properties/retry.js';
 import type { Journal } from '../../spec/sqlite/lock-script.js';
 import type { RetryBeginMode, RetryPolicy } from '../../spec/retry/retry-worker.machine.js';
-import type { RetryParams, RetryWorld } from '../../spec/retry/retry.model.js';
+import type { RetryParams, RetryTiming, RetryWorld } from '../../spec/retry/retry.model.js';
 import { createRetryModel } from '../../spec/retry/retry.model.js';
 import type { RetryObservation } from '../../spec/retry/retry.observation.js';
 import { openRetryRun } from '../../impl/retry/retry.real-engine.js';
@@ -27,6 +27,7 @@ export function retryParams(variant: string, params: ScenarioParams): RetryParam
     baseDelayMs: Number(params['baseDelayMs'] ?? 10),
     jitterSeed: Number(params['jitterSeed'] ?? 1),
     busyTimeoutMs: Number(params['busyTimeoutMs'] ?? 5000),
+    timing: String(params['timing'] ?? 'zero-time') as RetryTiming,
     ...shape,
   };
 }
@@ -40,6 +41,7 @@ export const retryBinding: ScenarioBinding<RetryWorld, RetryObservation> = {
     integerParam('baseDelayMs', 'backoff-ms', 'the first backoff delay in virtual ms (doubles per retry, plus jitter up to one base)', 10, 0, 60_000),
     integerParam('jitterSeed', 'jitter-seed', 'seeds the backoff jitter (one stream per worker)', 1, 0, 0x7fffffff),
     integerParam('busyTimeoutMs', 'busy-timeout', 'busy timeout in virtual ms', 5000, 0, 3_600_000),
+    choiceParam('timing', 'timing', 'zero-time: statements are fast next to a backoff sleep; untimed: a sleeper may wake at any moment', ['zero-time', 'untimed']),
   ],
   properties: RETRY_PROPERTIES,
   model: (variant, params) => createRetryModel(retryParams(variant, params)),

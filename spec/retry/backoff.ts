@@ -6,12 +6,16 @@
  * generator: impl/ may not import spec/), so both engines sleep for the same virtual milliseconds.
  */
 
-const GOLDEN = 0x9e3779b1;
 const STEP = 0x6d2b79f5;
 
 /** The seed of worker `worker`'s jitter stream, derived from the scenario's jitter seed. */
 export function jitterStreamSeed(jitterSeed: number, worker: number): number {
-  return (jitterSeed ^ Math.imul(worker + 1, GOLDEN)) | 0;
+  // murmur3's fmix32: related seeds (consecutive workers) must not give related streams; mulberry32's first
+  // draws from seeds that differ by a constant multiple are close to each other.
+  let h = (jitterSeed + Math.imul(worker + 1, 0x9e3779b1)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
 }
 
 /** The `index`-th (0-based) draw in [0, 1) of the mulberry32 stream seeded with `seed`. */

@@ -9,8 +9,10 @@
  *   (clock + busy timeout) when nobody else can move, and then fails with SQLITE_BUSY;
  * - a worker backing off sleeps until its wake-up time (clock + the decorator's delay), and wakes only when
  *   nobody else can move.
- * When nobody can move, time jumps to the earliest deadline or wake-up, and only the actors due then step.
- * This is the schedule contract the real engine relies on: a sleeping or waiting actor is picked only then.
+ * When nobody can move, time jumps to the earliest deadline or wake-up, and the actors due then step (all of
+ * them interleaved, with anyone they make ready). This is the schedule contract the real engine relies on: a
+ * sleeping or waiting actor is picked only then. It is a timing assumption (statements are fast next to a
+ * backoff delay); the `untimed` timing drops it for sleepers, which may then wake at any moment.
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
@@ -37,7 +39,16 @@ export interface RetryParams {
   readonly jitterSeed: number;
   /** Virtual milliseconds a waiting statement may wait before it fails with SQLITE_BUSY (0: never waits). */
   readonly busyTimeoutMs: number;
+  /**
+   * `zero-time` (the default): statements take no time next to a backoff sleep, so a sleeping worker wakes
+   * only when nobody else can move (or when its time has come and others are due too). `untimed`: no timing
+   * assumption: a sleeping worker may wake at any moment, even while another is in the middle of a transaction
+   * (a slow disk, a descheduled thread).
+   */
+  readonly timing: RetryTiming;
 }
+
+export type RetryTiming = 'zero-time' | 'untimed';
 
 type WorkerSnapshot = SnapshotFrom<typeof retryWorkerMachine>;
 
@@ -119,7 +130,7 @@ function eventOf(outcome: StepOutcome): RetryWorkerEvent {
 }
 
 export function createRetryModel(params: RetryParams): ScenarioModel<RetryWorld, RetryObservation> {
-  const { workers: count, journal, mode, policy, maxAttempts, baseDelayMs, jitterSeed, busyTimeoutMs } = params;
+  const { workers: count, journal, mode, policy, maxAttempts, baseDelayMs, jitterSeed, busyTimeoutMs, timing } = params;
   const actors = Array.from({ length: count }, (_, i) => workerName(i));
   const workers = actors.map((_, i) => {
     const [snapshot] = initialTransition(retryWorkerMachine, { mode, policy, maxAttempts, baseDelayMs, streamSeed: jitterStreamSeed(jitterSeed, i) });
@@ -146,8 +157,11 @@ export function createRetryModel(params: RetryParams): ScenarioModel<RetryWorld,
     world.workers.forEach((worker, actor) => {
       const next = nextStep(worker);
       if (next === null) return;
-      if (next.kind === 'sleep') timed.push(actor);
-      else if (world.timers[actor] === null || canProceed(world, actor)) ready.push(actor);
+      const timer = world.timers[actor] ?? null;
+      // Due now: a timer that has come is as ready as anyone (two workers waking at the same moment interleave).
+      const due = timer !== null && timer <= world.clock;
+      if (next.kind === 'sleep') (due || timing === 'untimed' ? ready : timed).push(actor);
+      else if (timer === null || due || canProceed(world, actor)) ready.push(actor);
       else timed.push(actor);
     });
     if (ready.length > 0 || timed.length === 0) return ready;
