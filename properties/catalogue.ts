@@ -66,6 +66,34 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
     ],
   },
+  {
+    name: 'pool',
+    seed: '003_32051bd236dd5375.txt (bolt), 004_4d4bdced7131257a.txt (luca-nrw-scraper)',
+    summary: 'thread-local connections, one connection shared by several workers, and a pool with a maximum size under load',
+    checkAllParams: [{ journal: 'delete' }, { journal: 'wal' }],
+    variants: [
+      {
+        name: 'thread-local',
+        summary: 'each worker has its own connection; BEGIN IMMEDIATE with a busy timeout',
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'shared-connection',
+        summary: "one connection used by every worker: a second worker's BEGIN lands inside the first one's transaction",
+        expected: { verdict: 'violation', property: 'no-connection-shared' },
+      },
+      {
+        name: 'bounded-pool',
+        summary: 'a pool of at most --pool-size connections (fewer than the workers): acquire waits for a release; BEGIN IMMEDIATE with a busy timeout',
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'bounded-pool-deferred',
+        summary: 'the same pool with DEFERRED transactions: two pooled connections still race to upgrade their reads, and "database is locked" escapes',
+        expected: { verdict: 'violation', property: 'no-busy-escapes' },
+      },
+    ],
+  },
 ];
 
 export function findScenario(name: string): ScenarioEntry | undefined {
