@@ -118,12 +118,30 @@ describe('retry (seeds 003 and 004)', function () {
     assert.equal(sim.verdict, 'violation');
     assert.equal(sim.property, 'every-update-applied');
     const trace = sim.counterexample!;
+    assert.equal(trace.steps.length, 22);
+    assert.deepEqual(
+      trace.steps.filter((s) => s.action.startsWith('sleep')).map((s) => `${s.actor} ${s.action}`),
+      ['worker-0 sleep 13 ms', 'worker-2 sleep 13 ms'],
+    );
     const onReal = await replayOnReal(() => retryBinding.openReal('retry-transaction', p), RETRY_PROPERTIES, trace.schedule, trace.steps, true);
     assert.equal(onReal.mismatch, null);
     assert.equal(onReal.violation?.property, 'every-update-applied');
     // With the default budget of 3 the same workers and seed hold.
     const three = await check(retryBinding, { ...opts('retry-transaction', 'delete'), params: { ...p, maxAttempts: 3 } });
     assert.equal(three.verdict, 'holds');
+  });
+
+  it('retry-transaction: with 4 workers a budget of 3 is not always enough (jitter seed 3 fails, seed 1 holds)', async () => {
+    const p = { ...params('delete'), workers: 4, jitterSeed: 3 };
+    const sim = await check(retryBinding, { ...opts('retry-transaction', 'delete'), params: p });
+    assert.equal(sim.verdict, 'violation');
+    assert.equal(sim.property, 'every-update-applied');
+    const trace = sim.counterexample!;
+    const onReal = await replayOnReal(() => retryBinding.openReal('retry-transaction', p), RETRY_PROPERTIES, trace.schedule, trace.steps, true);
+    assert.equal(onReal.mismatch, null);
+    assert.equal(onReal.violation?.property, 'every-update-applied');
+    const seedOne = await check(retryBinding, { ...opts('retry-transaction', 'delete'), params: { ...p, jitterSeed: 1 } });
+    assert.equal(seedOne.verdict, 'holds');
   });
 
   it('same seed, byte-identical trace (random and pct)', async () => {
