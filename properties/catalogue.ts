@@ -18,6 +18,11 @@ export interface ScenarioEntry {
   readonly seed: string;
   readonly summary: string;
   readonly variants: readonly VariantEntry[];
+  /**
+   * Parameter sets (overrides of the defaults) that `check --all` runs every variant under, when one set of
+   * defaults does not cover the scenario (e.g. both journal modes). Absent: the defaults alone.
+   */
+  readonly checkAllParams?: readonly Readonly<Record<string, string | number>>[];
 }
 
 export const CATALOGUE: readonly ScenarioEntry[] = [
@@ -79,6 +84,57 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
         name: 'tombstone',
         summary: 'before unlinking, create lock.broken-<pid>-<token> exclusively: only one contender may break a given stale lock',
         expected: { verdict: 'holds' },
+      },
+    ],
+  },
+  {
+    name: 'retry',
+    seed: '003_32051bd236dd5375.txt (bolt), 004_4d4bdced7131257a.txt (luca-nrw-scraper)',
+    summary: 'a read-modify-write increment under a retry decorator with exponential backoff and seeded jitter, in both journal modes',
+    checkAllParams: [{ journal: 'delete' }, { journal: 'wal' }],
+    variants: [
+      {
+        name: 'retry-statement',
+        summary: 'DEFERRED; the decorator retries only the failed statement inside the transaction that already read: under WAL its snapshot is stale, in rollback mode its SHARED blocks the committer; it spends its budget and gives up',
+        expected: { verdict: 'violation', property: 'every-update-applied' },
+      },
+      {
+        name: 'retry-transaction',
+        summary: 'DEFERRED; the decorator rolls the transaction back and runs all of it again after a backoff sleep',
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'immediate',
+        summary: 'BEGIN IMMEDIATE and no decorator: the write lock is asked for first, with no transaction open, so the busy timeout waits its turn',
+        expected: { verdict: 'holds' },
+      },
+    ],
+  },
+  {
+    name: 'pool',
+    seed: '003_32051bd236dd5375.txt (bolt), 004_4d4bdced7131257a.txt (luca-nrw-scraper)',
+    summary: 'thread-local connections, one connection shared by several workers, and a pool with a maximum size under load',
+    checkAllParams: [{ journal: 'delete' }, { journal: 'wal' }],
+    variants: [
+      {
+        name: 'thread-local',
+        summary: 'each worker has its own connection; BEGIN IMMEDIATE with a busy timeout',
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'shared-connection',
+        summary: "one connection used by every worker: a second worker's BEGIN lands inside the first one's transaction",
+        expected: { verdict: 'violation', property: 'no-connection-shared' },
+      },
+      {
+        name: 'bounded-pool',
+        summary: 'a pool of at most --pool-size connections (fewer than the workers): acquire waits for a release; BEGIN IMMEDIATE with a busy timeout',
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'bounded-pool-deferred',
+        summary: 'the same pool with DEFERRED transactions: two pooled connections still race to upgrade their reads, and "database is locked" escapes',
+        expected: { verdict: 'violation', property: 'no-busy-escapes' },
       },
     ],
   },

@@ -136,23 +136,28 @@ async function checkAll(json: boolean): Promise<number> {
   let allMatch = true;
   for (const entry of CATALOGUE) {
     const binding = findBinding(entry.name) as ScenarioBinding<never, never>;
-    const params: ScenarioParams = Object.fromEntries(binding.params.map((p) => [p.name, p.default]));
+    const defaults: ScenarioParams = Object.fromEntries(binding.params.map((p) => [p.name, p.default]));
     for (const variant of entry.variants) {
-      for (const engine of ['sim', 'real'] as const) {
-        const started = performance.now();
-        const result = await check(binding, { variant: variant.name, engine, strategy: 'exhaustive' as StrategyName, runs: DEFAULT_RUNS, seed: DEFAULT_SEED, params });
-        const elapsedMs = Math.round(performance.now() - started);
-        const matches = meets(result, variant.expected);
-        allMatch &&= matches;
-        rows.push(jsonOf({ ...result, elapsedMs }, { expected: variant.expected, matches }));
-        if (!json) {
-          const got = result.verdict === 'violation' ? `violation of ${result.property}` : result.verdict;
-          const want = variant.expected.verdict === 'violation' ? `violation of ${variant.expected.property}` : 'holds';
-          const e = result.explored;
-          const size = engine === 'sim' ? `${e.states} worlds` : `${e.schedules} schedules replayed`;
-          process.stdout.write(
-            `${matches ? 'ok  ' : 'FAIL'} ${entry.name}/${variant.name} on ${engine}: ${got} (expected ${want}; ${size}; ${elapsedMs} ms)${result.mismatch ? ' DISAGREES with the model' : ''}\n`,
-          );
+      // Some scenarios are checked under several parameter sets (e.g. both journal modes): each is its own row.
+      for (const overrides of entry.checkAllParams ?? [{}]) {
+        const params: ScenarioParams = { ...defaults, ...overrides };
+        const shown = Object.keys(overrides).length === 0 ? '' : ` (${Object.entries(overrides).map(([k, v]) => `${k}=${String(v)}`).join(' ')})`;
+        for (const engine of ['sim', 'real'] as const) {
+          const started = performance.now();
+          const result = await check(binding, { variant: variant.name, engine, strategy: 'exhaustive' as StrategyName, runs: DEFAULT_RUNS, seed: DEFAULT_SEED, params });
+          const elapsedMs = Math.round(performance.now() - started);
+          const matches = meets(result, variant.expected);
+          allMatch &&= matches;
+          rows.push(jsonOf({ ...result, elapsedMs }, { expected: variant.expected, matches }));
+          if (!json) {
+            const got = result.verdict === 'violation' ? `violation of ${result.property}` : result.verdict;
+            const want = variant.expected.verdict === 'violation' ? `violation of ${variant.expected.property}` : 'holds';
+            const e = result.explored;
+            const size = engine === 'sim' ? `${e.states} worlds` : `${e.schedules} schedules replayed`;
+            process.stdout.write(
+              `${matches ? 'ok  ' : 'FAIL'} ${entry.name}/${variant.name}${shown} on ${engine}: ${got} (expected ${want}; ${size}; ${elapsedMs} ms)${result.mismatch ? ' DISAGREES with the model' : ''}\n`,
+            );
+          }
         }
       }
     }

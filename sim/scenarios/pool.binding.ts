@@ -1,0 +1,44 @@
+/** The pool scenario (seeds 003 and 004) bound to its model, its properties and its real implementation. */
+import { findScenario } from '../../properties/catalogue.js';
+import { POOL_PROPERTIES } from '../../properties/pool.js';
+import type { Journal } from '../../spec/sqlite/lock-script.js';
+import type { PoolBeginMode } from '../../spec/pool/pool-worker.machine.js';
+import type { ConnectionScheme, PoolParams, PoolWorld } from '../../spec/pool/pool.model.js';
+import { createPoolModel } from '../../spec/pool/pool.model.js';
+import type { PoolObservation } from '../../spec/pool/pool.observation.js';
+import { openPoolRun } from '../../impl/pool/pool.real-engine.js';
+import type { ScenarioBinding } from '../scenario-binding.js';
+import { choiceParam, integerParam } from '../scenario-binding.js';
+import type { ScenarioParams } from '../trace.js';
+
+const VARIANTS: Readonly<Record<string, { readonly scheme: ConnectionScheme; readonly mode: PoolBeginMode }>> = {
+  'thread-local': { scheme: 'thread-local', mode: 'immediate' },
+  'shared-connection': { scheme: 'shared', mode: 'immediate' },
+  'bounded-pool': { scheme: 'pool', mode: 'immediate' },
+  'bounded-pool-deferred': { scheme: 'pool', mode: 'deferred' },
+};
+
+export function poolParams(variant: string, params: ScenarioParams): PoolParams {
+  const shape = VARIANTS[variant];
+  if (shape === undefined) throw new Error(`unknown variant '${variant}' of pool (expected ${Object.keys(VARIANTS).join(', ')})`);
+  return {
+    workers: Number(params['workers'] ?? 3),
+    journal: String(params['journal'] ?? 'delete') as Journal,
+    poolSize: Number(params['poolSize'] ?? 2),
+    busyTimeoutMs: Number(params['busyTimeoutMs'] ?? 5000),
+    ...shape,
+  };
+}
+
+export const poolBinding: ScenarioBinding<PoolWorld, PoolObservation> = {
+  entry: findScenario('pool')!,
+  params: [
+    integerParam('workers', 'workers', 'workers (threads or async tasks), each incrementing the counter once', 3, 1, 5),
+    choiceParam('journal', 'journal', 'journal mode', ['delete', 'wal']),
+    integerParam('poolSize', 'pool-size', "the pool's maximum number of connections (bounded-pool variants)", 2, 1, 5),
+    integerParam('busyTimeoutMs', 'busy-timeout', 'busy timeout in virtual ms', 5000, 0, 3_600_000),
+  ],
+  properties: POOL_PROPERTIES,
+  model: (variant, params) => createPoolModel(poolParams(variant, params)),
+  openReal: (variant, params) => openPoolRun(poolParams(variant, params)),
+};
