@@ -32,3 +32,8 @@ export function releaseMutex(mutex: MutexState): { readonly mutex: MutexState; r
 export const ACQUIRE_LOCK = 'acquire lock';
 export const WAIT_FOR_LOCK = 'wait for lock';
 export const RELEASE_LOCK = 'release lock';
+
+/** What a trace shows for an actor and the lock: `lock` (holds it), `queued` (waits for it), or ''. */
+export function mutexLabel(mutex: MutexState, actor: number): string {
+  return mutex.holder === actor ? 'lock' : mutex.queue.includes(actor) ? 'queued' : '';
+}

@@ -7,7 +7,7 @@
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
-import { ACQUIRE_LOCK, acquireMutex, FREE_MUTEX, RELEASE_LOCK, releaseMutex, WAIT_FOR_LOCK } from '../async/mutex-state.js';
+import { ACQUIRE_LOCK, acquireMutex, FREE_MUTEX, mutexLabel, RELEASE_LOCK, releaseMutex, WAIT_FOR_LOCK } from '../async/mutex-state.js';
 import type { MutexState } from '../async/mutex-state.js';
 import type { PenaltyTaskEvent, PenaltyTaskState } from './penalty-task.machine.js';
 import { penaltyTaskMachine } from './penalty-task.machine.js';
@@ -175,6 +175,7 @@ export function createLostUpdateModel(params: LostUpdateParams): ScenarioModel<L
     observe,
     finished: (world, actor) => stateOf(world.tasks[actor]!) === 'done',
     describe: (world, actor) => stateOf(world.tasks[actor]!),
+    lockHeld: (world, actor) => mutexLabel(world.mutex, actor),
     notable,
   };
 }
