@@ -89,7 +89,7 @@ describe('lost-update (seed 004, luca-nrw-scraper)', function () {
     assert.equal(real.violation?.property, saved.property);
   });
 
-  it('pins the exhaustive world counts (locked: every world; unguarded: up to the first violation, then every world)', () => {
+  it('pins the exhaustive world counts (locked: every world and the worlds in its dangerous window; unguarded: up to the first violation, then every world)', () => {
     const counts = ([[2, 1], [3, 1], [3, 2], [4, 2]] as const).map(([tasks, hosts]) => {
       const locked = exploreExhaustively(createLostUpdateModel({ tasks, hosts, guard: 'locked' }), LOST_UPDATE_PROPERTIES);
       assert.equal(locked.verdict, 'holds');
@@ -97,15 +97,15 @@ describe('lost-update (seed 004, luca-nrw-scraper)', function () {
       const first = exploreExhaustively(unguarded, LOST_UPDATE_PROPERTIES);
       const all = exploreExhaustively(unguarded, LOST_UPDATE_PROPERTIES, undefined, { continueAfterViolation: true });
       assert.equal(first.verdict, 'violation');
-      return { tasks, hosts, locked: [locked.worlds, locked.transitions], unguardedFirst: first.worlds, unguardedAll: [all.worlds, all.transitions] };
+      return { tasks, hosts, locked: [locked.worlds, locked.transitions], window: locked.notable, unguardedFirst: first.worlds, unguardedAll: [all.worlds, all.transitions] };
     });
     assert.deepEqual(counts, PINNED_COUNTS);
   });
 });
 
 const PINNED_COUNTS = [
-  { tasks: 2, hosts: 1, locked: [31, 38], unguardedFirst: 21, unguardedAll: [22, 28] },
-  { tasks: 3, hosts: 1, locked: [166, 243], unguardedFirst: 70, unguardedAll: [171, 273] },
-  { tasks: 3, hosts: 2, locked: [150, 231], unguardedFirst: 60, unguardedAll: [88, 175] },
-  { tasks: 4, hosts: 2, locked: [781, 1356], unguardedFirst: 146, unguardedAll: [483, 1176] },
+  { tasks: 2, hosts: 1, locked: [31, 38], window: { 'another-updates-same-host-during-window': 8 }, unguardedFirst: 21, unguardedAll: [22, 28] },
+  { tasks: 3, hosts: 1, locked: [166, 243], window: { 'another-updates-same-host-during-window': 54 }, unguardedFirst: 70, unguardedAll: [171, 273] },
+  { tasks: 3, hosts: 2, locked: [150, 231], window: { 'another-updates-same-host-during-window': 28 }, unguardedFirst: 60, unguardedAll: [88, 175] },
+  { tasks: 4, hosts: 2, locked: [781, 1356], window: { 'another-updates-same-host-during-window': 240 }, unguardedFirst: 146, unguardedAll: [483, 1176] },
 ];

@@ -132,7 +132,7 @@ describe('singleton (seed 004, luca-nrw-scraper)', function () {
     assert.equal(real.violation?.property, saved.property);
   });
 
-  it('pins the exhaustive world counts for 2 to 4 tasks (locked: every world; unguarded: up to the first violation, then every world)', () => {
+  it('pins the exhaustive world counts for 2 to 4 tasks (locked: every world and the worlds in its dangerous window; unguarded: up to the first violation, then every world)', () => {
     const counts = [2, 3, 4].map((tasks) => {
       const locked = exploreExhaustively(createSingletonModel({ tasks, guard: 'locked' }), SINGLETON_PROPERTIES);
       assert.equal(locked.verdict, 'holds');
@@ -140,7 +140,7 @@ describe('singleton (seed 004, luca-nrw-scraper)', function () {
       const first = exploreExhaustively(unguarded, SINGLETON_PROPERTIES);
       const all = exploreExhaustively(unguarded, SINGLETON_PROPERTIES, undefined, { continueAfterViolation: true });
       assert.equal(first.verdict, 'violation');
-      return { tasks, locked: [locked.worlds, locked.transitions], unguardedFirst: first.worlds, unguardedAll: [all.worlds, all.transitions] };
+      return { tasks, locked: [locked.worlds, locked.transitions], window: locked.notable, unguardedFirst: first.worlds, unguardedAll: [all.worlds, all.transitions] };
     });
     assert.deepEqual(counts, PINNED_COUNTS);
   });
@@ -176,7 +176,7 @@ describe('singleton (seed 004, luca-nrw-scraper)', function () {
 });
 
 const PINNED_COUNTS = [
-  { tasks: 2, locked: [27, 34], unguardedFirst: 13, unguardedAll: [18, 20] },
-  { tasks: 3, locked: [127, 195], unguardedFirst: 24, unguardedAll: [77, 96] },
-  { tasks: 4, locked: [649, 1124], unguardedFirst: 40, unguardedAll: [312, 408] },
+  { tasks: 2, locked: [27, 34], window: { 'another-asks-during-creation': 8 }, unguardedFirst: 13, unguardedAll: [18, 20] },
+  { tasks: 3, locked: [127, 195], window: { 'another-asks-during-creation': 30 }, unguardedFirst: 24, unguardedAll: [77, 96] },
+  { tasks: 4, locked: [649, 1124], window: { 'another-asks-during-creation': 128 }, unguardedFirst: 40, unguardedAll: [312, 408] },
 ];
