@@ -89,6 +89,28 @@ describe('lost-update (seed 004, luca-nrw-scraper)', function () {
     assert.equal(real.violation?.property, saved.property);
   });
 
+  describe('runtime threads: worker threads over shared memory, a thread switch where the async code awaits', () => {
+    const threads = { tasks: 2, hosts: 1, runtime: 'threads' };
+
+    it('unguarded: the shortest counterexample replays on real worker threads, every step agreeing, and loses the same failure', async () => {
+      const sim = await check(lostUpdateBinding, { ...base, variant: 'unguarded', engine: 'sim', strategy: 'exhaustive', params: threads });
+      assert.equal(sim.verdict, 'violation');
+      assert.deepEqual(sim.counterexample?.schedule, [0, 0, 1, 0, 1, 1]);
+      assert.equal(sim.counterexample?.steps[1]?.action, 'metrics.record()', 'on a thread the report is not awaited');
+      const real = await replayOnReal(() => lostUpdateBinding.openReal('unguarded', threads), LOST_UPDATE_PROPERTIES, sim.counterexample!.schedule, sim.counterexample!.steps, false);
+      assert.equal(real.mismatch, null);
+      assert.equal(real.violation?.property, 'no-lost-update');
+    });
+
+    it('locked: schedules covering every transition agree with the model on real threads and hold, the window reached', async () => {
+      const real = await check(lostUpdateBinding, { ...base, variant: 'locked', engine: 'real', strategy: 'exhaustive', params: threads });
+      assert.equal(real.mismatch, null);
+      assert.equal(real.verdict, 'holds');
+      assert.ok(real.explored.schedules > 0);
+      assert.ok((real.notable['another-updates-same-host-during-window'] ?? 0) > 0);
+    });
+  });
+
   it('pins the exhaustive world counts (locked: every world and the worlds in its dangerous window; unguarded: up to the first violation, then every world)', () => {
     const counts = ([[2, 1], [3, 1], [3, 2], [4, 2]] as const).map(([tasks, hosts]) => {
       const locked = exploreExhaustively(createLostUpdateModel({ tasks, hosts, guard: 'locked' }), LOST_UPDATE_PROPERTIES);

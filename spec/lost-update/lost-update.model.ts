@@ -1,6 +1,6 @@
 /**
  * The lost-update scenario (seed 004) as a state space: N tasks, task i penalizing host i mod H once
- * (penalty-task.machine.ts), over the per-host failure counts and the host table's lock. A step is one shared
+ * (penalty-task.machine.ts) as an async task or a worker thread, over the per-host failure counts and the host table's lock. A step is one shared
  * access or one await of one task; a task waiting for the lock can step only once the lock has been handed to
  * it.
  */
@@ -16,10 +16,15 @@ import { hostName, penaltyFor, taskName } from './lost-update.observation.js';
 
 export type LostUpdateGuard = 'unguarded' | 'locked';
 
+/** async: tasks on one event loop, the read-modify-write spans an await; threads: worker threads, it spans a
+ * possible thread switch (the same interleavings; only the report is not awaited). */
+export type LostUpdateRuntime = 'async' | 'threads';
+
 export interface LostUpdateParams {
   readonly tasks: number;
   readonly hosts: number;
   readonly guard: LostUpdateGuard;
+  readonly runtime?: LostUpdateRuntime;
 }
 
 type TaskSnapshot = SnapshotFrom<typeof penaltyTaskMachine>;
@@ -42,6 +47,7 @@ const ASKING: readonly PenaltyTaskState[] = ['locking', 'waiting', 'reading'];
 
 export function createLostUpdateModel(params: LostUpdateParams): ScenarioModel<LostUpdateWorld, LostUpdateObservation> {
   const { tasks: count, hosts, guard } = params;
+  const reportAction = (params.runtime ?? 'async') === 'async' ? 'await metrics.record()' : 'metrics.record()';
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`tasks must be a positive integer, got ${String(count)}`);
   if (!Number.isInteger(hosts) || hosts < 1) throw new RangeError(`hosts must be a positive integer, got ${String(hosts)}`);
   const actors = Array.from({ length: count }, (_, i) => taskName(i));
@@ -104,7 +110,7 @@ export function createLostUpdateModel(params: LostUpdateParams): ScenarioModel<L
       }
       case 'reporting':
         event = { type: 'METRIC_RECORDED' };
-        action = 'await metrics.record()';
+        action = reportAction;
         outcome = 'ok';
         break;
       case 'writing': {

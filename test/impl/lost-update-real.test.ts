@@ -1,11 +1,13 @@
 // The per-host circuit breaker of seed 004 as real async code: under the plain event loop (no driver, the
 // production gate) concurrent penalties of one host really lose failures when unguarded and all count when
 // locked; under the lock-step driver every complete schedule takes the model's steps and ends in the model's
-// observation.
+// observation. The same for the thread form (worker threads over a SharedArrayBuffer, a ticket lock).
 import assert from 'node:assert/strict';
 import { DirectSteps } from '../../impl/async/task-steps.js';
 import { HostTable, penalizeHostLocked, penalizeHostUnguarded, penaltyFor, RunMetrics } from '../../impl/lost-update/host-penalties.js';
 import { openLostUpdateRun } from '../../impl/lost-update/lost-update.real-engine.js';
+import { openLostUpdateThreadsRun } from '../../impl/lost-update/lost-update-threads.real-engine.js';
+import { SharedHostTable } from '../../impl/lost-update/shared-host-table.js';
 import { createLostUpdateModel } from '../../spec/lost-update/lost-update.model.js';
 import { everySchedule, modelRun } from './every-schedule.js';
 
@@ -58,4 +60,50 @@ describe('impl/lost-update: the real async circuit breaker', function () {
       });
     }
   }
+
+  it('the ticket lock of the thread form: first come first served, release hands over, tickets past the table are refused', () => {
+    const table = SharedHostTable.create(1, 3);
+    assert.deepEqual(table.acquire(0), { kind: 'acquired', ticket: 0 });
+    assert.deepEqual(table.acquire(1), { kind: 'queued', ticket: 1, holder: 0 });
+    assert.deepEqual(table.acquire(2), { kind: 'queued', ticket: 2, holder: 0 });
+    assert.equal(table.isServing(2), false);
+    assert.equal(table.release(), 1);
+    assert.equal(table.release(), 2);
+    assert.equal(table.isServing(2), true);
+    assert.equal(table.release(), null);
+    assert.throws(() => table.acquire(0), /past the table's 3 owner slots/);
+  });
+
+  for (const guard of ['unguarded', 'locked'] as const) {
+    it(`lock-step on worker threads, ${guard}, 2 tasks on 1 host: every complete schedule agrees with the model`, async () => {
+      const model = createLostUpdateModel({ tasks: 2, hosts: 1, guard, runtime: 'threads' });
+      const schedules = everySchedule(model);
+      assert.ok(schedules.length > 1);
+      for (const schedule of schedules) {
+        const expected = modelRun(model, schedule);
+        const run = await openLostUpdateThreadsRun({ tasks: 2, hosts: 1, guard });
+        try {
+          const records = [];
+          for (const actor of schedule) records.push(await run.step(actor));
+          assert.deepEqual(records, expected.records, `schedule [${schedule.join(',')}]`);
+          assert.deepEqual(run.observe(), expected.observation, `schedule [${schedule.join(',')}]`);
+          assert.ok(run.actors.every((_, a) => run.finished(a)));
+        } finally {
+          await run.close();
+        }
+      }
+    });
+  }
+
+  it('lock-step on worker threads: a waiting thread scheduled before the lock is handed to it fails with the contract error, no hang', async () => {
+    const run = await openLostUpdateThreadsRun({ tasks: 2, hosts: 1, guard: 'locked' });
+    try {
+      assert.deepEqual(await run.step(0), { actor: 'task-0', action: 'acquire lock', outcome: 'acquired' });
+      assert.deepEqual(await run.step(1), { actor: 'task-1', action: 'acquire lock', outcome: 'held by task-0, waits' });
+      assert.equal(run.observe().tasks[1]?.status, 'waiting');
+      await assert.rejects(run.step(1), /task-1 failed: task-1 was scheduled while it still waits \(wait for lock\)/);
+    } finally {
+      await run.close();
+    }
+  });
 });
