@@ -138,6 +138,40 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
     ],
   },
+  {
+    name: 'singleton',
+    seed: '004_4d4bdced7131257a.txt (luca-nrw-scraper)',
+    summary: 'an async getter creates the shared HTTP client if the slot is empty, with an await between the check and the assignment',
+    variants: [
+      {
+        name: 'unguarded',
+        summary: 'check, await createClient(), assign: two tasks both see the slot empty and create two clients',
+        expected: { verdict: 'violation', property: 'one-client-created' },
+      },
+      {
+        name: 'locked',
+        summary: 'the same body under an asyncio-style lock (the fix): the second task waits and finds the client',
+        expected: { verdict: 'holds' },
+      },
+    ],
+  },
+  {
+    name: 'lost-update',
+    seed: '004_4d4bdced7131257a.txt (luca-nrw-scraper)',
+    summary: "per-host failure counters updated by a read-modify-write that spans an await; concurrent penalties of one host are lost",
+    variants: [
+      {
+        name: 'unguarded',
+        summary: 'read the count, await metrics.record(), write count + 1: two tasks read the same count and one failure is lost',
+        expected: { verdict: 'violation', property: 'no-lost-update' },
+      },
+      {
+        name: 'locked',
+        summary: "the same read-modify-write under the host table's lock (the fix)",
+        expected: { verdict: 'holds' },
+      },
+    ],
+  },
 ];
 
 export function findScenario(name: string): ScenarioEntry | undefined {

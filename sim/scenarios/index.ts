@@ -3,6 +3,8 @@ import type { ScenarioBinding } from '../scenario-binding.js';
 import { staleLockBinding } from './stale-lock.binding.js';
 import { poolBinding } from './pool.binding.js';
 import { retryBinding } from './retry.binding.js';
+import { lostUpdateBinding } from './lost-update.binding.js';
+import { singletonBinding } from './singleton.binding.js';
 import { ticketsBinding } from './tickets.binding.js';
 import { writerGapBinding } from './writer-gap.binding.js';
 
@@ -12,6 +14,8 @@ export const SCENARIOS: readonly ScenarioBinding<never, never>[] = [
   staleLockBinding as unknown as ScenarioBinding<never, never>,
   retryBinding as unknown as ScenarioBinding<never, never>,
   poolBinding as unknown as ScenarioBinding<never, never>,
+  singletonBinding as unknown as ScenarioBinding<never, never>,
+  lostUpdateBinding as unknown as ScenarioBinding<never, never>,
 ];
 
 export function findBinding(name: string): ScenarioBinding<never, never> | undefined {

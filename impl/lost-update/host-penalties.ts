@@ -1,0 +1,64 @@
+/**
+ * The per-host circuit breaker of seed 004 (luca-nrw-scraper, http/retry.py), as its authors would write it in
+ * async TypeScript: a process-wide table of host states; each failure of a request to a host penalizes it
+ * (one more failure, a longer penalty) and reports the penalty to the run's metrics.
+ *
+ * `penalizeHostUnguarded` is the code as it shipped: it reads the host's failure count, awaits the metrics
+ * report, and writes count + 1. The read-modify-write spans that await, so two tasks penalizing the same host
+ * can both read the same count and one failure is lost (the penalty stays short, the breaker trips late).
+ * `penalizeHostLocked` is the documented fix: the same body under the table's lock.
+ *
+ * Every shared access and every await go through the task's TaskSteps (a gate first).
+ */
+import { AsyncMutex } from '../async/async-mutex.js';
+import type { TaskSteps } from '../async/task-steps.js';
+import { withLock } from '../async/with-lock.js';
+
+/** The seed's circuit-breaker settings (seconds). */
+export const CB_BASE_PENALTY = 30;
+export const CB_MAX_PENALTY = 900;
+
+export interface HostState {
+  readonly failures: number;
+  readonly penaltySeconds: number;
+}
+
+/** Doubling penalty per consecutive failure, capped. */
+export function penaltyFor(failures: number): number {
+  return Math.min(CB_BASE_PENALTY * 2 ** (failures - 1), CB_MAX_PENALTY);
+}
+
+/** The module-level state of retry.py: host states, and the lock the fix added. */
+export class HostTable {
+  readonly hosts = new Map<string, HostState>();
+  readonly lock = new AsyncMutex();
+}
+
+/** Where penalties are reported; asynchronous, as a metrics or log sink is. */
+export interface MetricsSink {
+  record(event: string): Promise<void>;
+}
+
+/** The code as it shipped: read, await the report, write. */
+export async function penalizeHostUnguarded(table: HostTable, host: string, steps: TaskSteps, metrics: MetricsSink): Promise<HostState> {
+  const before = await steps.access(`read ${host}`, () => table.hosts.get(host)?.failures ?? 0, (failures) => `failures ${failures}`);
+  const failures = before + 1;
+  const state: HostState = { failures, penaltySeconds: penaltyFor(failures) };
+  await metrics.record(`penalized ${host}`);
+  await steps.access(`write ${host}`, () => table.hosts.set(host, state), () => `failures ${failures}, penalty ${state.penaltySeconds} s`);
+  return state;
+}
+
+/** The fix: the same read-modify-write under the table's lock. */
+export function penalizeHostLocked(table: HostTable, host: string, steps: TaskSteps, metrics: MetricsSink): Promise<HostState> {
+  return withLock(table.lock, steps, () => penalizeHostUnguarded(table, host, steps, metrics));
+}
+
+/** An in-memory metrics sink: the run's event list, appended at the task's gate (one step). */
+export class RunMetrics {
+  readonly events: string[] = [];
+
+  forTask(steps: TaskSteps): MetricsSink {
+    return { record: (event) => steps.access('await metrics.record()', () => void this.events.push(event)) };
+  }
+}
