@@ -38,6 +38,29 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
     ],
   },
+  {
+    name: 'lifecycle',
+    seed: '000_5f611420c1095247.txt (VoxLogicA-2)',
+    summary:
+      'workers claim one operation (INSERT OR IGNORE + read-back), the winner executes and stores, the others and a late waiter wait (300 s timeout) for a per-operation event or for callbacks fired by a notifier polling every 100 ms (scheduled only when a poll fires; stops when everybody else has finished); --fault crash-after-claim kills the claimant and adds a worker started after the 1 h stale-claim threshold',
+    variants: [
+      {
+        name: 'missing-complete',
+        summary: 'callbacks + notifier, as shipped: store() but no mark_completed, so the notifier never sees completed and waiters time out',
+        expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+      },
+      {
+        name: 'fixed',
+        summary: 'callbacks + notifier with mark_completed right after store(): every waiter is woken by the next poll',
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'event-cleanup',
+        summary: 'the first design: one event per operation, set by store(), popped by every waiter when its wait ends; a waiter that comes after the pop waits on a fresh event nobody sets',
+        expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+      },
+    ],
+  },
 ];
 
 export function findScenario(name: string): ScenarioEntry | undefined {
