@@ -3,7 +3,8 @@
  * sessions on one real SQLite file, one step at a time. One fresh temporary directory per run; every actor has
  * its own connection (busy timeout 0: steps never overlap, so nobody ever meets a lock) and its own
  * LockStepRunner on the run's VirtualClock, each gated by LockStepGates. Implements the RealRun seam
- * (engine-seam.ts); the step records and the observation use the model's words and shape, re-declared here
+ * (engine-seam.ts); connections run with synchronous = OFF (no fsync: the run is about visibility between
+ * connections, not durability, and an fsync per commit made a real run cost tens of milliseconds); the step records and the observation use the model's words and shape, re-declared here
  * (impl/ never imports spec/).
  *
  * The variant picks the code: `missing-complete` is StorageBackend + ExecutionSession (as shipped),
@@ -106,6 +107,7 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
     const file = join(dir, 'voxlogica.db');
     const setup = new Database(file, { timeout: 0 });
     handles.push(setup);
+    setup.pragma('synchronous = OFF');
     setup.exec(LIFECYCLE_SCHEMA);
     setup.close();
     const observer = new Database(file, { timeout: 0, readonly: true });
@@ -127,6 +129,9 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
     const connect = (): Database.Database => {
       const db = new Database(file, { timeout: 0, fileMustExist: true });
       handles.push(db);
+      // No fsync per commit: durability across power loss is not what this scenario is about, and locking and
+      // visibility between connections are the same at every synchronous level.
+      db.pragma('synchronous = OFF');
       return db;
     };
     const backendFor = (i: number, memory: ProcessMemory): OperationStore =>

@@ -15,6 +15,10 @@
  * callbacks (pending callbacks, and the row reads `completed`): idle polls are folded into the time that
  * passes anyway. Its clock then moves to at least 100 ms after its previous poll. The notifier is bounded by
  * the run: it has finished when every other actor has.
+ *
+ * Processes. The workers, the late waiter and the notifier are threads of one process and share its memory
+ * (the event table, the callbacks); the late worker is another process with memory of its own, so its store()
+ * can set no event of the first process. Only the database is shared by all.
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
@@ -228,7 +232,8 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
         break;
       case 'notifying': {
         action = 'set event';
-        if (tableEvent === null) outcome = 'no event';
+        // The event table is memory of one process: the late worker's process has no waiters in it.
+        if (tableEvent === null || roles[actor] === 'late-worker') outcome = 'no event';
         else {
           events = replace(events, tableEvent, true);
           outcome = 'set';
