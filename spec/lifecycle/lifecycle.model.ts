@@ -364,12 +364,16 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
     ]) as WorldKey;
   }
 
-  /** A waiter blocked on an event that is not set, while the result is already stored. */
+  /**
+   * The dangerous windows: a waiter blocked on an event that is not set while the result is already stored;
+   * the narrower one the missing mark_completed never leaves (stored, the row still `running`, a waiter
+   * blocked); and two waiters blocked at once.
+   */
   function notable(world: LifecycleWorld): string[] {
     const tags: string[] = [];
-    const blocked = (a: number): boolean => stateOf(world.programs[a]!) === 'waiting' && world.events[world.held[a] ?? -1] === false;
-    const waitingWithResult = world.row.result && world.programs.some((_, a) => blocked(a));
-    if (waitingWithResult) tags.push('waiter-waiting-while-result-stored');
+    const blocked = world.programs.some((p, a) => stateOf(p) === 'waiting' && world.events[world.held[a] ?? -1] === false);
+    if (blocked && world.row.result) tags.push('waiter-waiting-while-result-stored');
+    if (blocked && world.row.result && world.row.status === 'running') tags.push('waiter-waiting-between-store-and-complete');
     if (world.programs.filter((p) => stateOf(p) === 'waiting').length >= 2) tags.push('two-waiters-at-once');
     return tags;
   }
