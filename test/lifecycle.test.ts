@@ -79,7 +79,7 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
     assert.ok(said.includes('worker-0 set event -> set'));
     assert.ok(said.includes('worker-1 pop event -> removed'));
     assert.ok(said.includes('late-waiter get event -> created'));
-    assert.ok(said.includes('late-waiter check event -> timed out at t=300000 ms'));
+    assert.ok(said.includes('late-waiter check event -> timed out at t=300s'));
     assert.equal(run.violation?.property, 'every-waiter-gets-the-result');
     const replay = await replayOnReal(() => lifecycleBinding.openReal('event-cleanup', params()), LIFECYCLE_PROPERTIES, schedule, run.steps, true);
     assert.equal(replay.mismatch, null);
@@ -115,7 +115,7 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
         const trace = found.counterexample!;
         const said = trace.steps.map((s) => `${s.actor} ${s.action} -> ${s.outcome}`);
         assert.ok(said.includes('worker-0 execute -> crashed'));
-        assert.ok(said.includes('late-worker DELETE stale claims -> deleted 1 at t=3601000 ms'));
+        assert.ok(said.includes('late-worker DELETE stale claims -> deleted 1 at t=3601s'));
         const replay = await replayOnReal(() => lifecycleBinding.openReal(variant, p), LIFECYCLE_PROPERTIES, trace.schedule, trace.steps, true);
         assert.equal(replay.mismatch, null);
         assert.equal(replay.violation?.property, 'every-waiter-gets-the-result');

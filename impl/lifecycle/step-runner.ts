@@ -12,6 +12,11 @@
  */
 import type { Gate } from '../gate/step-gate.js';
 
+/** Virtual time as a step record shows it, in seconds: `t=300s`, `t=0.1s`. */
+export function timeText(ms: number): string {
+  return `t=${ms / 1000}s`;
+}
+
 /** threading.Event: set once, observed by whoever waits on it. */
 export class CompletionEvent {
   private flag = false;
@@ -123,7 +128,7 @@ export class LockStepRunner implements StepRunner {
     }
     // Picked while the event is not set: by the schedule contract, the deadline has come.
     this.clock.advanceTo(deadline);
-    this.records.push({ action, outcome: `timed out at t=${this.clock.now} ms` });
+    this.records.push({ action, outcome: `timed out at ${timeText(this.clock.now)}` });
     return false;
   }
 

@@ -17,7 +17,7 @@
  * in the constructor: preparing is not a step.
  */
 import type Database from 'better-sqlite3';
-import { CompletionEvent, type StepRunner } from './step-runner.js';
+import { CompletionEvent, timeText, type StepRunner } from './step-runner.js';
 
 export const LIFECYCLE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS execution_state (
@@ -123,7 +123,7 @@ export abstract class OperationStore {
     return this.steps.run(
       'DELETE stale claims',
       () => this.deleteStale.run(this.steps.now() - this.staleMs).changes,
-      (deleted) => `deleted ${deleted} at t=${this.steps.now()} ms`,
+      (deleted) => `deleted ${deleted} at ${timeText(this.steps.now())}`,
     );
   }
 
@@ -198,7 +198,7 @@ export class StorageBackend extends OperationStore {
   /** The notification thread: every pollMs, fire the callbacks of the operations that read `completed`. */
   async runNotifier(): Promise<void> {
     while (!this.stopped) {
-      await this.steps.sleepThen(this.pollMs, `poll (+${this.pollMs} ms)`, () => this.pollCompletions(), describePoll);
+      await this.steps.sleepThen(this.pollMs, 'poll', () => this.pollCompletions(), (poll) => describePoll(poll, this.steps.now()));
     }
   }
 
@@ -224,7 +224,7 @@ export class StorageBackend extends OperationStore {
   }
 }
 
-function describePoll({ fired, pending }: { fired: number; pending: number }): string {
-  if (fired > 0) return `completed: fired ${fired} callback${fired === 1 ? '' : 's'}`;
-  return pending > 0 ? `running: ${pending} pending` : 'nothing pending';
+function describePoll({ fired, pending }: { fired: number; pending: number }, now: number): string {
+  if (fired > 0) return `completed at ${timeText(now)}: fired ${fired} callback${fired === 1 ? '' : 's'}`;
+  return pending > 0 ? `running at ${timeText(now)}: ${pending} pending` : `nothing pending at ${timeText(now)}`;
 }

@@ -163,7 +163,7 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
     const fired = world.callbacks.length;
     return {
       world: { ...world, events, callbacks: [], clock, notifierWake: clock + pollMs },
-      record: { actor: NOTIFIER, action: `poll (+${pollMs} ms)`, outcome: `completed: fired ${fired} callback${fired === 1 ? '' : 's'}` },
+      record: { actor: NOTIFIER, action: 'poll', outcome: `completed at ${timeText(clock)}: fired ${fired} callback${fired === 1 ? '' : 's'}` },
     };
   }
 
@@ -183,7 +183,7 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
         const stale = row.status === 'running' && row.claimedAt !== null && row.claimedAt < clock - staleMs;
         if (stale) row = { ...row, claimedBy: null, claimedAt: null, status: null };
         action = 'DELETE stale claims';
-        outcome = `deleted ${stale ? 1 : 0} at t=${clock} ms`;
+        outcome = `deleted ${stale ? 1 : 0} at ${timeText(clock)}`;
         event = { type: 'OK' };
         break;
       }
@@ -277,7 +277,7 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
           event = { type: 'EVENT_SET' };
         } else {
           clock = Math.max(clock, deadlines[actor]!);
-          outcome = `timed out at t=${clock} ms`;
+          outcome = `timed out at ${timeText(clock)}`;
           event = { type: 'TIMED_OUT' };
         }
         deadlines = replace(deadlines, actor, null);
@@ -389,6 +389,11 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
     describe: (world, actor) => (actor === notifier ? (othersUnfinished(world) ? 'polling' : 'stopped') : String(world.programs[actor]!.value)),
     notable,
   };
+}
+
+/** Virtual time as a trace shows it, in seconds: `t=300s`, `t=0.1s` (the real engine prints the same). */
+export function timeText(ms: number): string {
+  return `t=${ms / 1000}s`;
 }
 
 function replace<T>(items: readonly T[], index: number, value: T): T[] {

@@ -141,7 +141,7 @@ describe('impl/lifecycle on real SQLite', function () {
       await gates.step(0);
       assert.equal(gates.value(0), false);
       assert.equal(clock.now, 300_000);
-      assert.deepEqual(a.records, [{ action: 'check event', outcome: 'timed out at t=300000 ms' }]);
+      assert.deepEqual(a.records, [{ action: 'check event', outcome: 'timed out at t=300s' }]);
       const gatesC = new LockStepGates(['c']);
       const c = new LockStepRunner(gatesC.gate(0), clock);
       assert.equal(c.now(), 300_000);
@@ -174,7 +174,7 @@ describe('impl/lifecycle on real SQLite', function () {
         await run.step(2);
         assert.equal(run.finished(3), false);
         const poll = await run.step(3);
-        assert.deepEqual(poll, { actor: 'notifier', action: 'poll (+100 ms)', outcome: 'completed: fired 1 callback' });
+        assert.deepEqual(poll, { actor: 'notifier', action: 'poll', outcome: 'completed at t=0.1s: fired 1 callback' });
         await run.step(2);
         await run.step(2);
         assert.equal(run.finished(3), true);
