@@ -7,10 +7,20 @@ export type Expectation =
   | { readonly verdict: 'violation'; readonly property: string }
   | { readonly verdict: 'holds' };
 
+/** The same variant under other parameters than the defaults (a fault, a threshold), and what it does there. */
+export interface ParamsEntry {
+  /** Parameter values by name (the binding's parameter names), merged over the defaults. */
+  readonly params: Readonly<Record<string, string | number>>;
+  readonly summary: string;
+  readonly expected: Expectation;
+}
+
 export interface VariantEntry {
   readonly name: string;
   readonly summary: string;
   readonly expected: Expectation;
+  /** Further documented runs of this variant, each checked by `check --all` like the default one. */
+  readonly alsoUnder?: readonly ParamsEntry[];
 }
 
 export interface ScenarioEntry {
@@ -19,6 +29,17 @@ export interface ScenarioEntry {
   readonly summary: string;
   readonly variants: readonly VariantEntry[];
 }
+
+/**
+ * lifecycle's fault: the claimant dies before executing. The losers wait 300 s for a claim nobody will
+ * complete and time out; the stale claim is only deleted by a process started after the 1 h threshold, which
+ * executes the operation once (at-most-one-executor holds; every-waiter-gets-the-result does not).
+ */
+const CRASH_AFTER_CLAIM: ParamsEntry = {
+  params: { fault: 'crash-after-claim' },
+  summary: 'the claimant crashes after its claim: the waiters time out at 300 s; a worker started after the 1 h stale threshold deletes the claim and executes once',
+  expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+};
 
 export const CATALOGUE: readonly ScenarioEntry[] = [
   {
@@ -48,16 +69,26 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
         name: 'missing-complete',
         summary: 'callbacks + notifier, as shipped: store() but no mark_completed, so the notifier never sees completed and waiters time out',
         expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+        alsoUnder: [CRASH_AFTER_CLAIM],
       },
       {
         name: 'fixed',
         summary: 'callbacks + notifier with mark_completed right after store(): every waiter is woken by the next poll',
         expected: { verdict: 'holds' },
+        alsoUnder: [
+          CRASH_AFTER_CLAIM,
+          {
+            params: { fault: 'crash-after-claim', staleMs: 60_000 },
+            summary: 'a stale threshold of 60 s: the late worker (t=61s) deletes the stale claim, executes, completes, and the notifier wakes the waiters before their 300 s',
+            expected: { verdict: 'holds' },
+          },
+        ],
       },
       {
         name: 'event-cleanup',
         summary: 'the first design: one event per operation, set by store(), popped by every waiter when its wait ends; a waiter that comes after the pop waits on a fresh event nobody sets',
         expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+        alsoUnder: [CRASH_AFTER_CLAIM],
       },
     ],
   },

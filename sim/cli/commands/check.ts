@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CATALOGUE } from '../../../properties/catalogue.js';
-import type { Expectation } from '../../../properties/catalogue.js';
+import type { Expectation, ParamsEntry } from '../../../properties/catalogue.js';
 import type { CheckResult, StrategyName } from '../../check.js';
 import { check, STRATEGIES } from '../../check.js';
 import type { ScenarioBinding } from '../../scenario-binding.js';
@@ -130,23 +130,32 @@ async function checkAll(json: boolean): Promise<number> {
   let allMatch = true;
   for (const entry of CATALOGUE) {
     const binding = findBinding(entry.name) as ScenarioBinding<never, never>;
-    const params: ScenarioParams = Object.fromEntries(binding.params.map((p) => [p.name, p.default]));
+    const defaults: ScenarioParams = Object.fromEntries(binding.params.map((p) => [p.name, p.default]));
     for (const variant of entry.variants) {
-      for (const engine of ['sim', 'real'] as const) {
-        const started = performance.now();
-        const result = await check(binding, { variant: variant.name, engine, strategy: 'exhaustive' as StrategyName, runs: DEFAULT_RUNS, seed: DEFAULT_SEED, params });
-        const elapsedMs = Math.round(performance.now() - started);
-        const matches = meets(result, variant.expected);
-        allMatch &&= matches;
-        rows.push(jsonOf({ ...result, elapsedMs }, { expected: variant.expected, matches }));
-        if (!json) {
-          const got = result.verdict === 'violation' ? `violation of ${result.property}` : result.verdict;
-          const want = variant.expected.verdict === 'violation' ? `violation of ${variant.expected.property}` : 'holds';
-          const e = result.explored;
-          const size = engine === 'sim' ? `${e.states} worlds` : `${e.schedules} schedules replayed`;
-          process.stdout.write(
-            `${matches ? 'ok  ' : 'FAIL'} ${entry.name}/${variant.name} on ${engine}: ${got} (expected ${want}; ${size}; ${elapsedMs} ms)${result.mismatch ? ' DISAGREES with the model' : ''}\n`,
-          );
+      // The variant at the defaults, then under each further documented set of parameters.
+      const runs: readonly Pick<ParamsEntry, 'params' | 'expected'>[] = [{ params: {}, expected: variant.expected }, ...(variant.alsoUnder ?? [])];
+      for (const documented of runs) {
+        const params: ScenarioParams = { ...defaults, ...documented.params };
+        const under = binding.params
+          .filter((p) => documented.params[p.name] !== undefined)
+          .map((p) => ` --${p.flag} ${String(documented.params[p.name])}`)
+          .join('');
+        for (const engine of ['sim', 'real'] as const) {
+          const started = performance.now();
+          const result = await check(binding, { variant: variant.name, engine, strategy: 'exhaustive' as StrategyName, runs: DEFAULT_RUNS, seed: DEFAULT_SEED, params });
+          const elapsedMs = Math.round(performance.now() - started);
+          const matches = meets(result, documented.expected);
+          allMatch &&= matches;
+          rows.push(jsonOf({ ...result, elapsedMs }, { expected: documented.expected, matches }));
+          if (!json) {
+            const got = result.verdict === 'violation' ? `violation of ${result.property}` : result.verdict;
+            const want = documented.expected.verdict === 'violation' ? `violation of ${documented.expected.property}` : 'holds';
+            const e = result.explored;
+            const size = engine === 'sim' ? `${e.states} worlds` : `${e.schedules} schedules replayed`;
+            process.stdout.write(
+              `${matches ? 'ok  ' : 'FAIL'} ${entry.name}/${variant.name}${under} on ${engine}: ${got} (expected ${want}; ${size}; ${elapsedMs} ms)${result.mismatch ? ' DISAGREES with the model' : ''}\n`,
+            );
+          }
         }
       }
     }

@@ -18,7 +18,7 @@ export const listCommand: Command = {
         seed: entry.seed,
         summary: entry.summary,
         properties: binding?.properties.map((p) => ({ name: p.name, kind: p.kind, claim: p.claim })) ?? [],
-        params: binding?.params.map((p) => ({ flag: `--${p.flag}`, default: p.default, describe: p.describe })) ?? [],
+        params: binding?.params.map((p) => ({ name: p.name, flag: `--${p.flag}`, default: p.default, describe: p.describe })) ?? [],
         variants: entry.variants,
       };
     });
@@ -31,6 +31,11 @@ export const listCommand: Command = {
       for (const v of row.variants) {
         const expected = v.expected.verdict === 'holds' ? 'holds' : `violates ${v.expected.property}`;
         process.stdout.write(`  --variant ${v.name.padEnd(12)} expected: ${expected}\n      ${v.summary}\n`);
+        for (const also of v.alsoUnder ?? []) {
+          const flags = Object.entries(also.params).map(([name, value]) => `--${row.params.find((p) => p.name === name)?.flag.slice(2) ?? name} ${String(value)}`).join(' ');
+          const verdict = also.expected.verdict === 'holds' ? 'holds' : `violates ${also.expected.property}`;
+          process.stdout.write(`      with ${flags}: expected ${verdict}\n        ${also.summary}\n`);
+        }
       }
       process.stdout.write(`  properties: ${row.properties.map((p) => `${p.name} (${p.kind})`).join(', ')}\n`);
       process.stdout.write(`  parameters: ${row.params.map((p) => `${p.flag} (default ${p.default})`).join(', ')}\n\n`);
