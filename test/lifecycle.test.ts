@@ -95,6 +95,9 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
     assert.ok((result.notable['waiter-waiting-while-result-stored'] ?? 0) > 0, 'a waiter waited while the result was stored');
     assert.ok((result.notable['waiter-waiting-between-store-and-complete'] ?? 0) > 0, 'a waiter waited between store and mark_completed');
     assert.ok((result.notable['two-waiters-at-once'] ?? 0) > 0);
+    // Pinned (docs/lifecycle.md quotes them).
+    assert.deepEqual([result.explored.states, result.explored.transitions], [566, 1344]);
+    assert.deepEqual(result.notable, { 'waiter-waiting-while-result-stored': 144, 'waiter-waiting-between-store-and-complete': 27, 'two-waiters-at-once': 124 });
   });
 
   it('fixed on real SQLite: schedules covering every transition agree with the model step by step and hold', async () => {
@@ -102,7 +105,7 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
     assert.equal(result.mismatch, null);
     assert.equal(result.verdict, 'holds');
     assert.equal(result.explored.transitions, 1344);
-    assert.ok(result.explored.schedules > 0);
+    assert.equal(result.explored.schedules, 785);
   });
 
   describe('fault crash-after-claim (the claimant dies before executing; a worker starts after the stale threshold)', () => {
@@ -114,6 +117,7 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
         assert.equal(found.property, 'every-waiter-gets-the-result');
         assert.match(found.message!, /^worker-1 timed-out, worker-2 timed-out although the result is stored/);
         const trace = found.counterexample!;
+        assert.equal(trace.steps.length, { 'missing-complete': 20, fixed: 21, 'event-cleanup': 23 }[variant]);
         const said = trace.steps.map((s) => `${s.actor} ${s.action} -> ${s.outcome}`);
         assert.ok(said.includes('worker-0 execute -> crashed'));
         assert.ok(said.includes('late-worker DELETE stale claims -> deleted 1 at t=3601s'));
