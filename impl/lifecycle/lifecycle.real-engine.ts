@@ -172,6 +172,8 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
             return session.executeOperation(OPERATION_ID);
           };
         }
+        default:
+          throw new Error(`no program for role ${String(roles[i])}`);
       }
     });
     if (hasNotifier) {

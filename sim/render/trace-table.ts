@@ -28,8 +28,11 @@ export function tableRows<W, O>(model: ScenarioModel<W, O>, schedule: readonly n
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
 
+/** The locks column is left out when the model shows no lock at all (a scenario without a lockHeld). */
 export function renderTable(actors: readonly string[], rows: readonly TableRow[]): string {
   const cells = rows.map((row) => actors.map((_, a) => (a === row.actor ? `${row.record.action} -> ${row.record.outcome}` : '')));
+  const showLocks = rows.some((row) => row.locks.some((lock) => lock !== ''));
+  if (!showLocks) return renderColumns(['#', ...actors], rows.map((row, r) => [String(row.step), ...cells[r]!]));
   const lockCells = rows.map((row) => row.locks.join(' '));
   const header = ['#', ...actors, `locks after (${actors.join(' ')})`];
   const widths = header.map((h, c) => {
@@ -40,4 +43,10 @@ export function renderTable(actors: readonly string[], rows: readonly TableRow[]
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-')];
   rows.forEach((row, r) => out.push(line([String(row.step), ...cells[r]!, lockCells[r]!])));
   return out.join('\n');
+}
+
+function renderColumns(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (values: readonly string[]): string => values.map((v, c) => pad(v, widths[c]!)).join(' | ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map((r) => line(r))].join('\n');
 }

@@ -101,7 +101,8 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
       role,
       design,
       marksCompleted,
-      // Only the first claimant can crash: with crash-after-claim, every worker that wins a claim dies.
+      // Under the fault, a worker of the first process dies if it wins the claim (one does); the late worker,
+      // a process started later, does not.
       crashesAfterClaim: fault === 'crash-after-claim' && i < count,
     });
     return snapshot;
