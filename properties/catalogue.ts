@@ -41,6 +41,17 @@ const CRASH_AFTER_CLAIM: ParamsEntry = {
   expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
 };
 
+/**
+ * lifecycle's other fault: the claimant stops for 3700 s with its claim held. The stale-claim cleanup cannot
+ * tell it from a dead one: the late worker deletes the claim at t=3601s and executes, then the sleeper wakes
+ * and executes again.
+ */
+const STALL_AFTER_CLAIM: ParamsEntry = {
+  params: { fault: 'stall-after-claim' },
+  summary: 'the claimant stalls 3700 s after its claim: the late worker deletes the "stale" claim at t=3601s and executes, the claimant wakes and executes again',
+  expected: { verdict: 'violation', property: 'at-most-one-executor' },
+};
+
 export const CATALOGUE: readonly ScenarioEntry[] = [
   {
     name: 'tickets',
@@ -63,13 +74,13 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
     name: 'lifecycle',
     seed: '000_5f611420c1095247.txt (VoxLogicA-2)',
     summary:
-      'workers claim one operation (INSERT OR IGNORE + read-back), the winner executes and stores, the others and a late waiter wait (300 s timeout) for a per-operation event or for callbacks fired by a notifier polling every 100 ms (scheduled only when a poll fires; stops when everybody else has finished); --fault crash-after-claim kills the claimant and adds a worker started after the 1 h stale-claim threshold',
+      'workers claim one operation (INSERT OR IGNORE + read-back), the winner executes and stores, the others and a late waiter wait (300 s timeout) for a per-operation event or for callbacks fired by a notifier polling every 100 ms (scheduled only when a poll fires; stops when everybody else has finished); --fault crash-after-claim kills the claimant, --fault stall-after-claim pauses it, and either adds a worker started after the 1 h stale-claim threshold',
     variants: [
       {
         name: 'missing-complete',
         summary: 'callbacks + notifier, as shipped: store() but no mark_completed, so the notifier never sees completed and waiters time out',
         expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
-        alsoUnder: [CRASH_AFTER_CLAIM],
+        alsoUnder: [CRASH_AFTER_CLAIM, STALL_AFTER_CLAIM],
       },
       {
         name: 'fixed',
@@ -82,13 +93,19 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
             summary: 'a stale threshold of 60 s: the late worker (t=61s) deletes the stale claim, executes, completes, and the notifier wakes the waiters before their 300 s',
             expected: { verdict: 'holds' },
           },
+          STALL_AFTER_CLAIM,
+          {
+            params: { fault: 'stall-after-claim', stallMs: 100_000 },
+            summary: 'a stall of 100 s, shorter than the wait and the threshold: the claimant completes late, the notifier wakes the waiters, nobody else executes',
+            expected: { verdict: 'holds' },
+          },
         ],
       },
       {
         name: 'event-cleanup',
         summary: 'the first design: one event per operation, set by store(), popped by every waiter when its wait ends; a waiter that comes after the pop waits on a fresh event nobody sets',
         expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
-        alsoUnder: [CRASH_AFTER_CLAIM],
+        alsoUnder: [CRASH_AFTER_CLAIM, STALL_AFTER_CLAIM],
       },
     ],
   },

@@ -1,7 +1,9 @@
 /**
  * Properties of the interpreter's operation lifecycle (seed 000, VoxLogicA-2). Known bad variants:
  * lifecycle/missing-complete and lifecycle/event-cleanup violate every-waiter-gets-the-result (a waiter
- * times out although the result is stored); the fault crash-after-claim violates it on every variant.
+ * times out although the result is stored), and so does the fault crash-after-claim on every variant; the
+ * fault stall-after-claim (a claimant that sleeps past the stale-claim threshold) violates
+ * at-most-one-executor on every variant.
  */
 import type { LifecycleObservation } from '../spec/lifecycle/lifecycle.observation.js';
 import type { Property } from './property.js';

@@ -19,7 +19,7 @@ import { openLifecycleRun, type LifecycleVariant } from '../impl/lifecycle/lifec
 import { findScenario } from '../properties/catalogue.js';
 
 const VARIANTS = ['missing-complete', 'fixed', 'event-cleanup'] as const;
-const params = (workers = 3, fault: LifecycleFault = 'none', staleMs = 3_600_000) => ({ workers, fault, waitTimeoutMs: 300_000, pollMs: 100, staleMs });
+const params = (workers = 3, fault: LifecycleFault = 'none', staleMs = 3_600_000, stallMs = 3_700_000) => ({ workers, fault, waitTimeoutMs: 300_000, pollMs: 100, staleMs, stallMs });
 const modelOf = (variant: LifecycleVariant, p = params()) => lifecycleBinding.model(variant, p);
 const sim = (variant: LifecycleVariant, p = params()) => check(lifecycleBinding, { variant, engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: p });
 const real = (variant: LifecycleVariant, p = params()) => check(lifecycleBinding, { variant, engine: 'real', strategy: 'exhaustive', runs: 1, seed: 1, params: p });
@@ -152,6 +152,35 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
     });
   });
 
+  describe('fault stall-after-claim (the claimant sleeps 3700 s with its claim held; a worker starts after the stale threshold)', () => {
+    for (const variant of VARIANTS) {
+      it(`${variant}: the late worker deletes the live claim as stale and executes, then the sleeper executes again, on both engines`, async () => {
+        const p = params(3, 'stall-after-claim');
+        const found = await sim(variant, p);
+        assert.equal(found.verdict, 'violation');
+        assert.equal(found.property, 'at-most-one-executor');
+        assert.equal(found.message, 'the operation was executed 2 times: by late-worker, worker-0');
+        const trace = found.counterexample!;
+        assert.equal(trace.steps.length, { 'missing-complete': 21, fixed: 23, 'event-cleanup': 24 }[variant]);
+        const said = trace.steps.map((s) => `${s.actor} ${s.action} -> ${s.outcome}`);
+        assert.ok(said.includes('late-worker DELETE stale claims -> deleted 1 at t=3601s'));
+        assert.deepEqual(said.slice(-2), ['worker-0 stall -> resumed at t=3700s', 'worker-0 execute -> ok']);
+        const replay = await replayOnReal(() => lifecycleBinding.openReal(variant, p), LIFECYCLE_PROPERTIES, trace.schedule, trace.steps, false);
+        assert.equal(replay.mismatch, null);
+        assert.equal(replay.violation?.property, 'at-most-one-executor');
+        assert.deepEqual((await realObservation(variant, p, trace.schedule)).executions, ['late-worker', 'worker-0']);
+      });
+    }
+
+    it('a stall shorter than the wait timeout and the threshold is harmless to the fixed code, on both engines', async () => {
+      const p = params(3, 'stall-after-claim', 3_600_000, 100_000);
+      assert.equal((await sim('fixed', p)).verdict, 'holds');
+      const fixed = await real('fixed', p);
+      assert.equal(fixed.mismatch, null);
+      assert.equal(fixed.verdict, 'holds');
+    });
+  });
+
   for (const strategy of ['random', 'pct'] as const) {
     it(`${strategy}: finds the violations, same seed gives the same trace byte for byte, and the trace fails the same way on real code`, async () => {
       for (const variant of ['missing-complete', 'event-cleanup'] as const) {
@@ -196,7 +225,7 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
         ]) as WorldKey,
     });
     for (const variant of VARIANTS) {
-      for (const fault of ['none', 'crash-after-claim'] as const) {
+      for (const fault of ['none', 'crash-after-claim', 'stall-after-claim'] as const) {
         const model = modelOf(variant, params(3, fault));
         const reduced = exploreExhaustively(model, [atMostOneExecutor, everyWaiterGetsTheResult], undefined, { continueAfterViolation: true });
         const full = exploreExhaustively(unreduced(model), [atMostOneExecutor, everyWaiterGetsTheResult], undefined, { continueAfterViolation: true });
@@ -226,7 +255,7 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
         documented++;
       }
     }
-    assert.equal(documented, 7);
+    assert.equal(documented, 11);
   });
 
   it('pins the exhaustive world counts (symmetry-reduced)', () => {
@@ -238,6 +267,7 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
     assert.deepEqual(count('missing-complete', params()), [100, 220]);
     assert.deepEqual(count('event-cleanup', params()), [437, 930]);
     assert.deepEqual(VARIANTS.map((v) => count(v, params(3, 'crash-after-claim'))), [[57, 123], [58, 124], [60, 126]]);
+    assert.deepEqual(VARIANTS.map((v) => count(v, params(3, 'stall-after-claim'))), [[44, 86], [46, 88], [47, 89]]);
   });
 
   it('the properties are not vacuous: two executions break at-most-one-executor, a crashed actor is excused', () => {

@@ -7,9 +7,9 @@
  * `ExecutionSession` is the code as it shipped: after store() nothing marks the operation completed (only
  * failures were marked). `FixedExecutionSession` is the documented fix: mark_completed right after store().
  *
- * `faults` is the test harness's hook into this process's life: `afterClaim` runs right after a won claim,
- * before the computation, and may throw WorkerCrash to stand for the process dying there. In production it
- * does nothing.
+ * `faults` is the test harness's hook into this thread's life: `afterClaim` runs right after a won claim,
+ * before the computation. It may throw WorkerCrash to stand for the thread dying there, or take its time to
+ * stand for a stall (a long pause with the claim held). In production it does nothing.
  */
 import { randomUUID } from 'node:crypto';
 import type { OperationStore } from './storage-backend.js';
@@ -24,10 +24,10 @@ export class WorkerCrash extends Error {
 }
 
 export interface SessionFaults {
-  afterClaim(): void;
+  afterClaim(): Promise<void>;
 }
 
-export const NO_FAULTS: SessionFaults = { afterClaim: () => undefined };
+export const NO_FAULTS: SessionFaults = { afterClaim: () => Promise.resolve() };
 
 /** The computation: what running the operation produces. */
 export type Compute = (operationId: string) => string;
@@ -57,10 +57,8 @@ export class ExecutionSession {
 
   /** The claim is ours: run the computation and store the result. */
   protected async executeOperationInner(operationId: string): Promise<string> {
-    const result = await this.steps.run('execute', () => {
-      this.faults.afterClaim();
-      return this.compute(operationId);
-    });
+    await this.faults.afterClaim();
+    const result = await this.steps.run('execute', () => this.compute(operationId));
     await this.storage.store(operationId, result);
     return result;
   }

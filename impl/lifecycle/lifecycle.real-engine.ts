@@ -10,8 +10,9 @@
  * The variant picks the code: `missing-complete` is StorageBackend + ExecutionSession (as shipped),
  * `fixed` is StorageBackend + FixedExecutionSession, `event-cleanup` is EventStorageBackend +
  * ExecutionSession. The workers, the late waiter and the notifier are threads of one process (they share one
- * ProcessMemory); the late worker of the crash fault is a second process (its own memory), started after the
- * stale-claim threshold. The notifier thread runs until the run is closed; it counts as finished once every
+ * ProcessMemory); the late worker of a fault is a second process (its own memory), started after the
+ * stale-claim threshold. The faults strike the worker that wins the claim, through its session's fault hook:
+ * crash-after-claim throws WorkerCrash at its next step, stall-after-claim sleeps `stallMs` on the virtual clock. The notifier thread runs until the run is closed; it counts as finished once every
  * other actor has finished.
  */
 import Database from 'better-sqlite3';
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { LockStepGates } from '../gate/step-gate.js';
 import { ExecutionSession, FixedExecutionSession, WorkerCrash, type SessionFaults } from './execution-session.js';
-import { LockStepRunner, VirtualClock } from './step-runner.js';
+import { LockStepRunner, timeText, VirtualClock } from './step-runner.js';
 import {
   EventStorageBackend,
   LIFECYCLE_SCHEMA,
@@ -33,7 +34,7 @@ import {
 } from './storage-backend.js';
 
 export type LifecycleVariant = 'missing-complete' | 'fixed' | 'event-cleanup';
-export type LifecycleFault = 'none' | 'crash-after-claim';
+export type LifecycleFault = 'none' | 'crash-after-claim' | 'stall-after-claim';
 
 export interface LifecycleRunOptions {
   readonly variant: LifecycleVariant;
@@ -42,6 +43,8 @@ export interface LifecycleRunOptions {
   readonly waitTimeoutMs: number;
   readonly pollMs: number;
   readonly staleMs: number;
+  /** stall-after-claim: how long the claimant stops after its claim. */
+  readonly stallMs: number;
   /** Where the run's `lockstep-*` directory is created; os.tmpdir() by default. */
   readonly parentDir?: string;
 }
@@ -76,8 +79,8 @@ function validate(options: LifecycleRunOptions): void {
   const { variant, workers, fault } = options;
   if (!['missing-complete', 'fixed', 'event-cleanup'].includes(variant)) throw new RangeError(`variant must be missing-complete, fixed or event-cleanup, got ${String(variant)}`);
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${String(workers)}`);
-  if (fault !== 'none' && fault !== 'crash-after-claim') throw new RangeError(`fault must be none or crash-after-claim, got ${String(fault)}`);
-  for (const key of ['waitTimeoutMs', 'pollMs', 'staleMs'] as const) {
+  if (!['none', 'crash-after-claim', 'stall-after-claim'].includes(fault)) throw new RangeError(`fault must be none, crash-after-claim or stall-after-claim, got ${String(fault)}`);
+  for (const key of ['waitTimeoutMs', 'pollMs', 'staleMs', 'stallMs'] as const) {
     if (!(options[key] > 0)) throw new RangeError(`${key} must be positive, got ${String(options[key])}`);
   }
 }
@@ -115,10 +118,10 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
     const readStatus = observer.prepare<[string], { status: 'running' | 'completed' }>('SELECT status FROM execution_state WHERE operation_id = ?');
     const readResult = observer.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE operation_id = ?');
 
-    const crash = options.fault === 'crash-after-claim';
-    const lateRole: LifecycleRole = crash ? 'late-worker' : 'waiter';
+    const faulty = options.fault !== 'none';
+    const lateRole: LifecycleRole = faulty ? 'late-worker' : 'waiter';
     const hasNotifier = options.variant !== 'event-cleanup';
-    const programNames = [...Array.from({ length: options.workers }, (_, i) => `worker-${i}`), crash ? 'late-worker' : 'late-waiter'];
+    const programNames = [...Array.from({ length: options.workers }, (_, i) => `worker-${i}`), faulty ? 'late-worker' : 'late-waiter'];
     const roles: LifecycleRole[] = [...programNames.slice(0, -1).map((): LifecycleRole => 'worker'), lateRole];
     const actors = hasNotifier ? [...programNames, 'notifier'] : programNames;
 
@@ -150,9 +153,21 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
       const runner = runners[i]!;
       switch (roles[i]!) {
         case 'worker': {
+          // The fault strikes the worker that wins the claim, as a step of its own.
           const faults: SessionFaults = {
-            afterClaim: () => {
-              if (crash) throw new WorkerCrash();
+            afterClaim: async () => {
+              switch (options.fault) {
+                case 'none':
+                  return;
+                case 'crash-after-claim':
+                  await runner.run('execute', () => {
+                    throw new WorkerCrash();
+                  });
+                  return;
+                case 'stall-after-claim':
+                  await runner.sleepThen(options.stallMs, 'stall', () => runner.now(), (now) => `resumed at ${timeText(now)}`);
+                  return;
+              }
             },
           };
           const session = new Session(backendFor(i, processA), runner, computeBy(name), name, faults, options.waitTimeoutMs);

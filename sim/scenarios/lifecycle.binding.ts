@@ -2,7 +2,7 @@
 import { findScenario } from '../../properties/catalogue.js';
 import { LIFECYCLE_PROPERTIES } from '../../properties/lifecycle.js';
 import type { LifecycleFault, LifecycleParams, LifecycleWorld } from '../../spec/lifecycle/lifecycle.model.js';
-import { createLifecycleModel, DEFAULT_POLL_MS, DEFAULT_STALE_MS, DEFAULT_WAIT_TIMEOUT_MS } from '../../spec/lifecycle/lifecycle.model.js';
+import { createLifecycleModel, DEFAULT_POLL_MS, DEFAULT_STALE_MS, DEFAULT_STALL_MS, DEFAULT_WAIT_TIMEOUT_MS } from '../../spec/lifecycle/lifecycle.model.js';
 import type { LifecycleObservation } from '../../spec/lifecycle/lifecycle.observation.js';
 import type { WaitDesign } from '../../spec/lifecycle/operation-actor.machine.js';
 import { openLifecycleRun, type LifecycleVariant } from '../../impl/lifecycle/lifecycle.real-engine.js';
@@ -32,6 +32,7 @@ function lifecycleParams(variant: string, params: ScenarioParams): LifecyclePara
     waitTimeoutMs: Number(params['waitTimeoutMs'] ?? DEFAULT_WAIT_TIMEOUT_MS),
     pollMs: Number(params['pollMs'] ?? DEFAULT_POLL_MS),
     staleMs: Number(params['staleMs'] ?? DEFAULT_STALE_MS),
+    stallMs: Number(params['stallMs'] ?? DEFAULT_STALL_MS),
   };
 }
 
@@ -39,10 +40,16 @@ export const lifecycleBinding: ScenarioBinding<LifecycleWorld, LifecycleObservat
   entry: findScenario('lifecycle')!,
   params: [
     integerParam('workers', 'workers', 'workers asking for the same operation at t=0', 3, 1, 6),
-    choiceParam('fault', 'fault', 'none, or crash-after-claim: the claimant dies before executing, and a worker starts after the stale-claim threshold', ['none', 'crash-after-claim']),
+    choiceParam(
+      'fault',
+      'fault',
+      'none; crash-after-claim: the claimant dies before executing; stall-after-claim: the claimant stops for --stall ms; either way a worker starts after the stale-claim threshold',
+      ['none', 'crash-after-claim', 'stall-after-claim'],
+    ),
     integerParam('waitTimeoutMs', 'wait-timeout', 'wait_for_completion timeout in virtual ms', DEFAULT_WAIT_TIMEOUT_MS, 1, 86_400_000),
     integerParam('pollMs', 'poll', 'notifier poll interval in virtual ms', DEFAULT_POLL_MS, 1, 60_000),
     integerParam('staleMs', 'stale', 'stale-claim threshold in virtual ms', DEFAULT_STALE_MS, 1, 86_400_000),
+    integerParam('stallMs', 'stall', 'stall-after-claim: how long the claimant stops, in virtual ms', DEFAULT_STALL_MS, 1, 86_400_000),
   ],
   properties: LIFECYCLE_PROPERTIES,
   model: (variant, params) => createLifecycleModel(lifecycleParams(variant, params)),

@@ -4,13 +4,15 @@
  * plus one late actor and, in the callbacks design, the notification thread. Virtual time in milliseconds.
  *
  * Actors, in schedule order: worker-0 .. worker-(N-1); then `late-waiter` (calls wait_for_completion
- * directly, and arrives late: it may take its first step only once the result is stored) or, under the fault
- * crash-after-claim, `late-worker` (a process started at t = stale threshold + 1 s); then, in the callbacks
- * design, `notifier`.
+ * directly, and arrives late: it may take its first step only once the result is stored) or, under a fault,
+ * `late-worker` (a process started at t = stale threshold + 1 s); then, in the callbacks design, `notifier`.
+ *
+ * Faults. crash-after-claim: a worker that wins the claim dies at its next step. stall-after-claim: it stops
+ * for `stallMs` (a timed step, like a wait) with its claim in the row, then goes on as if nothing happened.
  *
  * Time. A waiter blocked on its event may step when the event is set, or, when nobody else can step, at its
  * deadline (registration time + the wait timeout): the clock moves there and the wait times out. The late
- * worker is timed the same way, at its arrival time. The notifier sleeps 100 ms between polls; a poll that
+ * worker is timed the same way, at its arrival time, and so is a stalled worker, at the end of its stall. The notifier sleeps 100 ms between polls; a poll that
  * finds nothing to fire changes nothing but the clock, so the notifier is only scheduled when its poll fires
  * callbacks (pending callbacks, and the row reads `completed`): idle polls are folded into the time that
  * passes anyway. Its clock then moves to at least 100 ms after its previous poll. The notifier is bounded by
@@ -28,7 +30,7 @@ import { LATE_WAITER, LATE_WORKER, NOTIFIER, workerName } from './lifecycle.obse
 import type { OperationActorEvent, OperationActorState, WaitDesign } from './operation-actor.machine.js';
 import { operationActorMachine } from './operation-actor.machine.js';
 
-export type LifecycleFault = 'none' | 'crash-after-claim';
+export type LifecycleFault = 'none' | 'crash-after-claim' | 'stall-after-claim';
 
 export interface LifecycleParams {
   readonly workers: number;
@@ -41,11 +43,15 @@ export interface LifecycleParams {
   readonly pollMs: number;
   /** A running claim older than this is stale and deleted at a process's startup (the seed's one hour). */
   readonly staleMs: number;
+  /** stall-after-claim: how long the claimant stops after its claim. */
+  readonly stallMs: number;
 }
 
 export const DEFAULT_WAIT_TIMEOUT_MS = 300_000;
 export const DEFAULT_POLL_MS = 100;
 export const DEFAULT_STALE_MS = 3_600_000;
+/** Longer than the stale threshold plus the late worker's delay: the late worker comes while the claimant sleeps. */
+export const DEFAULT_STALL_MS = 3_700_000;
 /** The late worker starts one second after the stale threshold. */
 export const LATE_WORKER_DELAY_MS = 1_000;
 
@@ -86,8 +92,8 @@ const stateOf = (snapshot: ActorSnapshot): OperationActorState => snapshot.value
 const isFinal = (snapshot: ActorSnapshot): boolean => FINAL_STATES.includes(stateOf(snapshot));
 
 export function createLifecycleModel(params: LifecycleParams): ScenarioModel<LifecycleWorld, LifecycleObservation> {
-  const { workers: count, design, marksCompleted, fault, waitTimeoutMs, pollMs, staleMs } = params;
-  const lateRole: LifecycleRole = fault === 'crash-after-claim' ? 'late-worker' : 'waiter';
+  const { workers: count, design, marksCompleted, fault, waitTimeoutMs, pollMs, staleMs, stallMs } = params;
+  const lateRole: LifecycleRole = fault === 'none' ? 'waiter' : 'late-worker';
   const roles: LifecycleRole[] = [...Array.from({ length: count }, (): LifecycleRole => 'worker'), lateRole];
   const programNames = [...Array.from({ length: count }, (_, i) => workerName(i)), lateRole === 'waiter' ? LATE_WAITER : LATE_WORKER];
   const hasNotifier = design === 'callbacks';
@@ -104,6 +110,7 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
       // Under the fault, a worker of the first process dies if it wins the claim (one does); the late worker,
       // a process started later, does not.
       crashesAfterClaim: fault === 'crash-after-claim' && i < count,
+      stallsAfterClaim: fault === 'stall-after-claim' && i < count,
     });
     return snapshot;
   });
@@ -127,7 +134,7 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
   /** Whether a program actor is held back until a time (its deadline) rather than ready now. */
   function isTimed(world: LifecycleWorld, actor: number): boolean {
     const state = stateOf(world.programs[actor]!);
-    if (state === 'cleaningStale') return true;
+    if (state === 'cleaningStale' || state === 'stalling') return true;
     if (state === 'waiting') return !world.events[world.held[actor]!]!;
     return false;
   }
@@ -208,12 +215,20 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
         if (row.claimedBy === actor) {
           outcome = 'mine';
           event = { type: 'CLAIM_MINE' };
+          if (program.context.stallsAfterClaim) deadlines = replace(deadlines, actor, clock + stallMs);
         } else {
           outcome = `${nameOf(row.claimedBy)}'s, ${row.status}`;
           event = { type: 'CLAIM_TAKEN', status: row.status };
         }
         break;
       }
+      case 'stalling':
+        clock = Math.max(clock, deadlines[actor]!);
+        deadlines = replace(deadlines, actor, null);
+        action = 'stall';
+        outcome = `resumed at ${timeText(clock)}`;
+        event = { type: 'OK' };
+        break;
       case 'executing':
         action = 'execute';
         if (program.context.crashesAfterClaim) {

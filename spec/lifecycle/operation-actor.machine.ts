@@ -25,8 +25,10 @@ export interface OperationActorInput {
   readonly design: WaitDesign;
   /** The fixed code: mark_completed right after store. */
   readonly marksCompleted: boolean;
-  /** The fault: this actor dies right after winning its claim, before it executes. */
+  /** The fault crash-after-claim: this actor dies right after winning its claim, before it executes. */
   readonly crashesAfterClaim: boolean;
+  /** The fault stall-after-claim: this actor stops for a while right after winning its claim, then goes on. */
+  readonly stallsAfterClaim: boolean;
 }
 
 export interface OperationActorContext extends OperationActorInput {
@@ -55,6 +57,7 @@ export const operationActorMachine = setup({
     isWaiter: ({ context }) => context.role === 'waiter',
     usesEventTable: ({ context }) => context.design === 'event',
     marksCompleted: ({ context }) => context.marksCompleted,
+    stallsAfterClaim: ({ context }) => context.stallsAfterClaim,
     sawCompleted: ({ event }) => event.type === 'CLAIM_TAKEN' && event.status === 'completed',
     woke: ({ context }) => context.woke,
   },
@@ -83,10 +86,12 @@ export const operationActorMachine = setup({
     /** mark_running, second half: read the row back. */
     readingBack: {
       on: {
-        CLAIM_MINE: 'executing',
+        CLAIM_MINE: [{ guard: 'stallsAfterClaim', target: 'stalling' }, { target: 'executing' }],
         CLAIM_TAKEN: [{ guard: 'sawCompleted', target: 'fetching' }, { target: 'enteringWait' }],
       },
     },
+    /** The fault stall-after-claim: asleep (a long pause, a swapped-out process) with the claim in the row. */
+    stalling: { on: { OK: 'executing' } },
     executing: { on: { OK: 'storing', CRASH: 'crashed' } },
     /** store(): INSERT the result. */
     storing: { on: { OK: [{ guard: 'usesEventTable', target: 'notifying' }, { guard: 'marksCompleted', target: 'markingCompleted' }, { target: 'done' }] } },
@@ -122,6 +127,7 @@ export type OperationActorState =
   | 'lookingUp'
   | 'claiming'
   | 'readingBack'
+  | 'stalling'
   | 'executing'
   | 'storing'
   | 'notifying'

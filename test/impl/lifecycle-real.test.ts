@@ -160,6 +160,7 @@ describe('impl/lifecycle on real SQLite', function () {
       waitTimeoutMs: 300_000,
       pollMs: 100,
       staleMs: 3_600_000,
+      stallMs: 3_700_000,
       parentDir,
     });
 
