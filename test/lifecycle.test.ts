@@ -19,7 +19,15 @@ import { openLifecycleRun, type LifecycleVariant } from '../impl/lifecycle/lifec
 import { findScenario } from '../properties/catalogue.js';
 
 const VARIANTS = ['missing-complete', 'fixed', 'event-cleanup'] as const;
-const params = (workers = 3, fault: LifecycleFault = 'none', staleMs = 3_600_000, stallMs = 3_700_000) => ({ workers, fault, waitTimeoutMs: 300_000, pollMs: 100, staleMs, stallMs });
+const params = (workers = 3, fault: LifecycleFault = 'none', staleMs = 3_600_000, stallMs = 3_700_000, lateWaiters = 1) => ({
+  workers,
+  lateWaiters,
+  fault,
+  waitTimeoutMs: 300_000,
+  pollMs: 100,
+  staleMs,
+  stallMs,
+});
 const modelOf = (variant: LifecycleVariant, p = params()) => lifecycleBinding.model(variant, p);
 const sim = (variant: LifecycleVariant, p = params()) => check(lifecycleBinding, { variant, engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: p });
 const real = (variant: LifecycleVariant, p = params()) => check(lifecycleBinding, { variant, engine: 'real', strategy: 'exhaustive', runs: 1, seed: 1, params: p });
@@ -98,6 +106,21 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
     // Pinned (docs/lifecycle.md quotes them).
     assert.deepEqual([result.explored.states, result.explored.transitions], [566, 1344]);
     assert.deepEqual(result.notable, { 'waiter-waiting-while-result-stored': 144, 'waiter-waiting-between-store-and-complete': 27, 'two-waiters-at-once': 124 });
+  });
+
+  it('more or fewer late waiters: without any, a losing worker is the one that times out (on both engines); fixed holds with two', async () => {
+    const none = params(3, 'none', 3_600_000, 3_700_000, 0);
+    const found = await sim('missing-complete', none);
+    assert.equal(found.message, 'worker-1 timed-out although the result is stored (status running)');
+    const replay = await replayOnReal(() => lifecycleBinding.openReal('missing-complete', none), LIFECYCLE_PROPERTIES, found.counterexample!.schedule, found.counterexample!.steps, true);
+    assert.equal(replay.mismatch, null);
+    assert.equal(replay.violation?.message, found.message);
+    const two = params(3, 'none', 3_600_000, 3_700_000, 2);
+    assert.deepEqual(lifecycleBinding.model('fixed', two).actors, ['worker-0', 'worker-1', 'worker-2', 'late-waiter-0', 'late-waiter-1', 'notifier']);
+    const fixed = await sim('fixed', two);
+    assert.equal(fixed.verdict, 'holds');
+    assert.deepEqual([fixed.explored.states, fixed.explored.transitions], [2637, 8091]);
+    assert.equal((await sim('missing-complete', two)).property, 'every-waiter-gets-the-result');
   });
 
   it('fixed on real SQLite: schedules covering every transition agree with the model step by step and hold', async () => {
@@ -225,11 +248,13 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
         ]) as WorldKey,
     });
     for (const variant of VARIANTS) {
-      for (const fault of ['none', 'crash-after-claim', 'stall-after-claim'] as const) {
-        const model = modelOf(variant, params(3, fault));
+      // Two late waiters too, except on fixed, whose unreduced space (77621 worlds) would take seconds.
+      const cases: readonly (readonly [LifecycleFault, number])[] = [['none', 1], ...(variant === 'fixed' ? [] : [['none', 2] as const]), ['crash-after-claim', 1], ['stall-after-claim', 1]];
+      for (const [fault, lateWaiters] of cases) {
+        const model = modelOf(variant, params(3, fault, 3_600_000, 3_700_000, lateWaiters));
         const reduced = exploreExhaustively(model, [atMostOneExecutor, everyWaiterGetsTheResult], undefined, { continueAfterViolation: true });
         const full = exploreExhaustively(unreduced(model), [atMostOneExecutor, everyWaiterGetsTheResult], undefined, { continueAfterViolation: true });
-        assert.equal(reduced.verdict, full.verdict, `${variant}/${fault}`);
+        assert.equal(reduced.verdict, full.verdict, `${variant}/${fault}/${lateWaiters}`);
         assert.equal(reduced.violation?.property, full.violation?.property);
         assert.deepEqual(Object.keys(reduced.notable).sort(), Object.keys(full.notable).sort());
         assert.ok(full.worlds >= reduced.worlds);

@@ -39,6 +39,8 @@ export type LifecycleFault = 'none' | 'crash-after-claim' | 'stall-after-claim';
 export interface LifecycleRunOptions {
   readonly variant: LifecycleVariant;
   readonly workers: number;
+  /** Late waiters (without a fault; a fault brings the late worker instead). */
+  readonly lateWaiters: number;
   readonly fault: LifecycleFault;
   readonly waitTimeoutMs: number;
   readonly pollMs: number;
@@ -79,6 +81,7 @@ function validate(options: LifecycleRunOptions): void {
   const { variant, workers, fault } = options;
   if (!['missing-complete', 'fixed', 'event-cleanup'].includes(variant)) throw new RangeError(`variant must be missing-complete, fixed or event-cleanup, got ${String(variant)}`);
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${String(workers)}`);
+  if (!Number.isInteger(options.lateWaiters) || options.lateWaiters < 0) throw new RangeError(`lateWaiters must be an integer from 0, got ${String(options.lateWaiters)}`);
   if (!['none', 'crash-after-claim', 'stall-after-claim'].includes(fault)) throw new RangeError(`fault must be none, crash-after-claim or stall-after-claim, got ${String(fault)}`);
   for (const key of ['waitTimeoutMs', 'pollMs', 'staleMs', 'stallMs'] as const) {
     if (!(options[key] > 0)) throw new RangeError(`${key} must be positive, got ${String(options[key])}`);
@@ -121,8 +124,11 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
     const faulty = options.fault !== 'none';
     const lateRole: LifecycleRole = faulty ? 'late-worker' : 'waiter';
     const hasNotifier = options.variant !== 'event-cleanup';
-    const programNames = [...Array.from({ length: options.workers }, (_, i) => `worker-${i}`), faulty ? 'late-worker' : 'late-waiter'];
-    const roles: LifecycleRole[] = [...programNames.slice(0, -1).map((): LifecycleRole => 'worker'), lateRole];
+    const { lateWaiters } = options;
+    const lateNames = faulty ? ['late-worker'] : Array.from({ length: lateWaiters }, (_, i) => (lateWaiters === 1 ? 'late-waiter' : `late-waiter-${i}`));
+    const workerNames = Array.from({ length: options.workers }, (_, i) => `worker-${i}`);
+    const programNames = [...workerNames, ...lateNames];
+    const roles: LifecycleRole[] = [...workerNames.map((): LifecycleRole => 'worker'), ...lateNames.map(() => lateRole)];
     const actors = hasNotifier ? [...programNames, 'notifier'] : programNames;
 
     const clock = new VirtualClock();

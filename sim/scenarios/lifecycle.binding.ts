@@ -28,6 +28,7 @@ function lifecycleParams(variant: string, params: ScenarioParams): LifecyclePara
     variant: name,
     ...VARIANTS[name],
     workers: Number(params['workers'] ?? 3),
+    lateWaiters: Number(params['lateWaiters'] ?? 1),
     fault: String(params['fault'] ?? 'none') as LifecycleFault,
     waitTimeoutMs: Number(params['waitTimeoutMs'] ?? DEFAULT_WAIT_TIMEOUT_MS),
     pollMs: Number(params['pollMs'] ?? DEFAULT_POLL_MS),
@@ -40,6 +41,7 @@ export const lifecycleBinding: ScenarioBinding<LifecycleWorld, LifecycleObservat
   entry: findScenario('lifecycle')!,
   params: [
     integerParam('workers', 'workers', 'workers asking for the same operation at t=0', 3, 1, 6),
+    integerParam('lateWaiters', 'late-waiters', 'threads that call wait_for_completion once the result is stored (no fault: a fault brings a late worker instead)', 1, 0, 3),
     choiceParam(
       'fault',
       'fault',

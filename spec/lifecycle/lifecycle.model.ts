@@ -26,7 +26,7 @@ import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { LifecycleActorStatus, LifecycleObservation, LifecycleRole } from './lifecycle.observation.js';
-import { LATE_WAITER, LATE_WORKER, NOTIFIER, workerName } from './lifecycle.observation.js';
+import { LATE_WORKER, lateWaiterName, NOTIFIER, workerName } from './lifecycle.observation.js';
 import type { OperationActorEvent, OperationActorState, WaitDesign } from './operation-actor.machine.js';
 import { operationActorMachine } from './operation-actor.machine.js';
 
@@ -34,6 +34,8 @@ export type LifecycleFault = 'none' | 'crash-after-claim' | 'stall-after-claim';
 
 export interface LifecycleParams {
   readonly workers: number;
+  /** Late waiters (without a fault; a fault brings the late worker instead). */
+  readonly lateWaiters: number;
   readonly design: WaitDesign;
   readonly marksCompleted: boolean;
   readonly fault: LifecycleFault;
@@ -92,14 +94,15 @@ const stateOf = (snapshot: ActorSnapshot): OperationActorState => snapshot.value
 const isFinal = (snapshot: ActorSnapshot): boolean => FINAL_STATES.includes(stateOf(snapshot));
 
 export function createLifecycleModel(params: LifecycleParams): ScenarioModel<LifecycleWorld, LifecycleObservation> {
-  const { workers: count, design, marksCompleted, fault, waitTimeoutMs, pollMs, staleMs, stallMs } = params;
+  const { workers: count, lateWaiters, design, marksCompleted, fault, waitTimeoutMs, pollMs, staleMs, stallMs } = params;
+  const lateNames = fault === 'none' ? Array.from({ length: lateWaiters }, (_, i) => lateWaiterName(i, lateWaiters)) : [LATE_WORKER];
   const lateRole: LifecycleRole = fault === 'none' ? 'waiter' : 'late-worker';
-  const roles: LifecycleRole[] = [...Array.from({ length: count }, (): LifecycleRole => 'worker'), lateRole];
-  const programNames = [...Array.from({ length: count }, (_, i) => workerName(i)), lateRole === 'waiter' ? LATE_WAITER : LATE_WORKER];
+  const roles: LifecycleRole[] = [...Array.from({ length: count }, (): LifecycleRole => 'worker'), ...lateNames.map(() => lateRole)];
+  const programNames = [...Array.from({ length: count }, (_, i) => workerName(i)), ...lateNames];
   const hasNotifier = design === 'callbacks';
   const actors = hasNotifier ? [...programNames, NOTIFIER] : programNames;
   const notifier = hasNotifier ? programNames.length : -1;
-  const lateActor = count;
+  const lateActors = lateNames.map((_, i) => count + i);
   const lateArrival = staleMs + LATE_WORKER_DELAY_MS;
 
   const programs = roles.map((role, i) => {
@@ -347,9 +350,10 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
   }
 
   /**
-   * Symmetric key: the workers are interchangeable (same program, same start), so the key holds the sorted
-   * multiset of their local views, each with every shared thing seen from that worker (is the claim mine, the
-   * event I hold: set, still the table's, callback pending); the late actor's view and the global rest follow.
+   * Symmetric key: the workers are interchangeable (same program, same start), and so are the late waiters
+   * among themselves, so the key holds the sorted multiset of each group's local views, each with every
+   * shared thing seen from that actor (is the claim mine, the event I hold: set, still the table's, callback
+   * pending); the global rest follows.
    */
   function key(world: LifecycleWorld): WorldKey {
     const local = (actor: number): string => {
@@ -370,8 +374,8 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
     const unheldTableEvent = world.tableEvent !== null && !world.held.includes(world.tableEvent) ? world.events[world.tableEvent] : null;
     return JSON.stringify([
       workerViews,
-      local(lateActor),
-      [row.claimedBy === null ? null : row.claimedBy === lateActor ? 'late' : 'worker', row.claimedAt, row.status, row.result],
+      lateActors.map((a) => local(a)).sort(),
+      [row.claimedBy === null ? null : row.claimedBy >= count ? 'late' : 'worker', row.claimedAt, row.status, row.result],
       world.tableEvent === null ? null : unheldTableEvent,
       world.callbacks.length,
       world.executions.length,

@@ -31,6 +31,8 @@ export interface LifecycleObservation {
 export const workerName = (index: number): string => `worker-${index}`;
 export const NOTIFIER = 'notifier';
 export const LATE_WAITER = 'late-waiter';
+/** The late waiters' names: `late-waiter` when there is one, `late-waiter-0` .. when there are more. */
+export const lateWaiterName = (index: number, count: number): string => (count === 1 ? LATE_WAITER : `${LATE_WAITER}-${index}`);
 export const LATE_WORKER = 'late-worker';
 /** The one operation every actor asks for. */
 export const OPERATION_ID = 'op-51c0b8dd';

@@ -156,6 +156,7 @@ describe('impl/lifecycle on real SQLite', function () {
     const options = (variant: LifecycleRunOptions['variant'], fault: LifecycleRunOptions['fault'] = 'none'): LifecycleRunOptions => ({
       variant,
       workers: 2,
+      lateWaiters: 1,
       fault,
       waitTimeoutMs: 300_000,
       pollMs: 100,
