@@ -7,10 +7,20 @@ export type Expectation =
   | { readonly verdict: 'violation'; readonly property: string }
   | { readonly verdict: 'holds' };
 
+/** The same variant under other parameters than the defaults (a fault, a threshold), and what it does there. */
+export interface ParamsEntry {
+  /** Parameter values by name (the binding's parameter names), merged over the defaults. */
+  readonly params: Readonly<Record<string, string | number>>;
+  readonly summary: string;
+  readonly expected: Expectation;
+}
+
 export interface VariantEntry {
   readonly name: string;
   readonly summary: string;
   readonly expected: Expectation;
+  /** Further documented runs of this variant, each checked by `check --all` like the default one. */
+  readonly alsoUnder?: readonly ParamsEntry[];
 }
 
 export interface ScenarioEntry {
@@ -24,6 +34,28 @@ export interface ScenarioEntry {
    */
   readonly checkAllParams?: readonly Readonly<Record<string, string | number>>[];
 }
+
+/**
+ * lifecycle's fault: the claimant dies before executing. The losers wait 300 s for a claim nobody will
+ * complete and time out; the stale claim is only deleted by a process started after the 1 h threshold, which
+ * executes the operation once (at-most-one-executor holds; every-waiter-gets-the-result does not).
+ */
+const CRASH_AFTER_CLAIM: ParamsEntry = {
+  params: { fault: 'crash-after-claim' },
+  summary: 'the claimant crashes after its claim: the waiters time out at 300 s; a worker started after the 1 h stale threshold deletes the claim and executes once',
+  expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+};
+
+/**
+ * lifecycle's other fault: the claimant stops for 3700 s with its claim held. The stale-claim cleanup cannot
+ * tell it from a dead one: the late worker deletes the claim at t=3601s and executes, then the sleeper wakes
+ * and executes again.
+ */
+const STALL_AFTER_CLAIM: ParamsEntry = {
+  params: { fault: 'stall-after-claim' },
+  summary: 'the claimant stalls 3700 s after its claim: the late worker deletes the "stale" claim at t=3601s and executes, the claimant wakes and executes again',
+  expected: { verdict: 'violation', property: 'at-most-one-executor' },
+};
 
 export const CATALOGUE: readonly ScenarioEntry[] = [
   {
@@ -44,6 +76,45 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
     ],
   },
   {
+    name: 'lifecycle',
+    seed: '000_5f611420c1095247.txt (VoxLogicA-2)',
+    summary:
+      'workers claim one operation (INSERT OR IGNORE + read-back), the winner executes and stores, the others and a late waiter wait (300 s timeout) for a per-operation event or for callbacks fired by a notifier polling every 100 ms (scheduled only when a poll fires; stops when everybody else has finished); --fault crash-after-claim kills the claimant, --fault stall-after-claim pauses it, and either adds a worker started after the 1 h stale-claim threshold',
+    variants: [
+      {
+        name: 'missing-complete',
+        summary: 'callbacks + notifier, as shipped: store() but no mark_completed, so the notifier never sees completed and waiters time out',
+        expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+        alsoUnder: [CRASH_AFTER_CLAIM, STALL_AFTER_CLAIM],
+      },
+      {
+        name: 'fixed',
+        summary: 'callbacks + notifier with mark_completed right after store(): every waiter is woken by the next poll',
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          CRASH_AFTER_CLAIM,
+          {
+            params: { fault: 'crash-after-claim', staleMs: 60_000 },
+            summary: 'a stale threshold of 60 s: the late worker (t=61s) deletes the stale claim, executes, completes, and the notifier wakes the waiters before their 300 s',
+            expected: { verdict: 'holds' },
+          },
+          STALL_AFTER_CLAIM,
+          {
+            params: { fault: 'stall-after-claim', stallMs: 100_000 },
+            summary: 'a stall of 100 s, shorter than the wait and the threshold: the claimant completes late, the notifier wakes the waiters, nobody else executes',
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
+      {
+        name: 'event-cleanup',
+        summary: 'the first design: one event per operation, set by store(), popped by every waiter when its wait ends; a waiter that comes after the pop waits on a fresh event nobody sets',
+        expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+        alsoUnder: [CRASH_AFTER_CLAIM, STALL_AFTER_CLAIM],
+      },
+    ],
+  },
+  {
     name: 'writer-gap',
     seed: '001_1302624bc360a248.txt (VoxLogicA-2), race 1; the redesign of 000',
     summary: 'store() hands the result to a background writer; the operation is marked completed before the row lands',
@@ -57,16 +128,23 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
         name: 'memory-cache',
         summary: 'the documented fix: memory copy before queueing, evicted after the row is written; retrieve reads memory, then SQLite',
         expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { fault: 'write-fails' },
+            summary: 'every background write fails (SQLITE_FULL, a full disk): every caller is served from memory, and the result is gone after a restart',
+            expected: { verdict: 'violation', property: 'no-result-lost-after-restart' },
+          },
+          {
+            params: { restart: 'any-time' },
+            summary: 'the process may crash at any step: a crash between UPDATE status = completed and the writer\'s INSERT leaves completed with no result',
+            expected: { verdict: 'violation', property: 'no-result-lost-after-restart' },
+          },
+        ],
       },
       {
         name: 'db-first',
         summary: 'the same fix, but retrieve reads SQLite first: the row lands and the copy is evicted between its two reads',
         expected: { verdict: 'violation', property: 'completed-implies-retrievable' },
-      },
-      {
-        name: 'write-fails',
-        summary: 'memory-cache with every background write failing (SQLITE_FULL, as --fault write-fails): served from memory, lost on restart',
-        expected: { verdict: 'violation', property: 'no-result-lost-after-restart' },
       },
     ],
   },
@@ -176,4 +254,20 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
 
 export function findScenario(name: string): ScenarioEntry | undefined {
   return CATALOGUE.find((s) => s.name === name);
+}
+
+/** One run `check --all` makes of a variant: the parameters over the defaults, and what it must show. */
+export interface DocumentedRun {
+  readonly params: Readonly<Record<string, string | number>>;
+  readonly expected: Expectation;
+}
+
+/**
+ * Every documented run of a variant: at the defaults and under each further documented parameter set
+ * (`alsoUnder`, with its own expectation), each under every parameter set of the scenario (`checkAllParams`,
+ * the same expectation: e.g. both journal modes).
+ */
+export function documentedRuns(entry: ScenarioEntry, variant: VariantEntry): DocumentedRun[] {
+  const own: DocumentedRun[] = [{ params: {}, expected: variant.expected }, ...(variant.alsoUnder ?? [])];
+  return (entry.checkAllParams ?? [{}]).flatMap((shared) => own.map((run) => ({ params: { ...shared, ...run.params }, expected: run.expected })));
 }

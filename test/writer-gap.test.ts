@@ -1,6 +1,6 @@
 /**
  * The writer gap (seed 001, VoxLogicA-2) end to end: queued and db-first really violate
- * completed-implies-retrievable on both engines with a shortest counterexample, the fault write-fails really
+ * completed-implies-retrievable on both engines with a shortest counterexample, the fault write-fails (a parameter) really
  * violates no-result-lost-after-restart, memory-cache really holds exhaustively on both engines with the
  * dangerous windows reached, random and pct find the bug with the same trace for the same seed, a saved trace
  * replays on both engines, and the exhaustive world counts are pinned.
@@ -18,8 +18,8 @@ import type { Trace } from '../sim/trace.js';
 const params = (workers = 3, fault = 'none', restart = 'at-end') => ({ workers, fault, restart });
 const line = (s: { actor: string; action: string; outcome: string }): string => `${s.actor} | ${s.action} | ${s.outcome}`;
 
-async function shortestOnSim(variant: string) {
-  const sim = await check(writerGapBinding, { variant, engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params() });
+async function shortestOnSim(variant: string, fault = 'none') {
+  const sim = await check(writerGapBinding, { variant, engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params(3, fault) });
   assert.equal(sim.verdict, 'violation');
   return { sim, trace: sim.counterexample! };
 }
@@ -66,21 +66,23 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     await replaysOnReal('db-first', trace);
   });
 
-  it('write-fails: served from memory while the process lives, lost after a restart, on both engines', async () => {
-    const { sim, trace } = await shortestOnSim('write-fails');
+  it('memory-cache --fault write-fails: served from memory while the process lives, lost after a restart, on both engines', async () => {
+    const { sim, trace } = await shortestOnSim('memory-cache', 'write-fails');
+    assert.equal(sim.params['fault'], 'write-fails', 'the fault is a parameter, and the trace says so');
     assert.equal(sim.property, 'no-result-lost-after-restart');
     const steps = trace.steps.map(line);
     assert.ok(steps.includes('writer | dequeue, INSERT result | SQLITE_FULL'));
     assert.ok(steps.every((s) => !s.endsWith('not found')), 'every caller was served (from memory)');
     assert.equal(steps.at(-1), 'restart | restart, reopen, retrieve | completed, no row');
     assert.equal(steps.length, 14);
-    await replaysOnReal('write-fails', trace);
+    await replaysOnReal('memory-cache', trace);
   });
 
-  it('the fault as a parameter: --fault write-fails on memory-cache is the catalogue variant write-fails', async () => {
-    assert.deepEqual(writerGapParams('memory-cache', params(3, 'write-fails')), writerGapParams('write-fails', params()));
-    const sim = await check(writerGapBinding, { variant: 'memory-cache', engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params(3, 'write-fails') });
-    assert.equal(sim.property, 'no-result-lost-after-restart');
+  it('db-first --fault write-fails: also served from memory (the copy is never evicted), also lost on restart', async () => {
+    const { sim } = await shortestOnSim('db-first', 'write-fails');
+    assert.equal(sim.property, 'no-result-lost-after-restart', 'with no row ever written, nothing is evicted: db-first serves from memory too');
+    assert.ok(sim.counterexample!.steps.every((s) => !s.outcome.endsWith('not found')), 'every caller was served');
+    assert.deepEqual(writerGapParams('db-first', params(3, 'write-fails')).fault, 'write-fails');
   });
 
   it('a crash (--restart any-time) inside the gap leaves the operation completed without a result, even with the fix; real SQLite agrees', async () => {
@@ -140,7 +142,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       ['memory-cache', 'memory-cache', 'none'],
       ['queued', 'queued', 'none'],
       ['db-first', 'db-first', 'none'],
-      ['write-fails', 'memory-cache', 'write-fails'],
+      ['memory-cache --fault write-fails', 'memory-cache', 'write-fails'],
     ] as const) {
       counts[name] = [1, 2, 3, 4, 5].map((workers) => {
         const result = exploreExhaustively(createWriterGapModel({ variant, workers, fault, restart: 'at-end' }), WRITER_GAP_PROPERTIES);
@@ -154,7 +156,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       'memory-cache': [[26, 41], [103, 234], [288, 863], [663, 2486], [1343, 6073]],
       queued: [[17, 24], [39, 70], [52, 115], [57, 151], [58, 183]],
       'db-first': [[29, 45], [95, 195], [155, 386], [192, 578], [212, 759]],
-      'write-fails': [[19, 28], [67, 146], [171, 498], [363, 1332], [683, 3034]],
+      'memory-cache --fault write-fails': [[19, 28], [67, 146], [171, 498], [363, 1332], [683, 3034]],
     });
   });
 });

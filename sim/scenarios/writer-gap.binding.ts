@@ -1,7 +1,7 @@
 /**
- * The writer-gap scenario (seed 001) bound to its model, its properties and its real implementation. The
- * catalogue variant `write-fails` is the memory-cache code with the fault `write-fails` (every background write
- * fails); any other variant takes the fault from `--fault`.
+ * The writer-gap scenario (seed 001) bound to its model, its properties and its real implementation. The faults
+ * are parameters (`--fault write-fails`, `--restart any-time`); the catalogue documents what each does to the
+ * variants (properties/catalogue.ts, `alsoUnder`).
  */
 import { findScenario } from '../../properties/catalogue.js';
 import { WRITER_GAP_PROPERTIES } from '../../properties/writer-gap.js';
@@ -17,7 +17,6 @@ const CODE_OF_VARIANT: Readonly<Record<string, WriterGapVariant>> = {
   queued: 'queued',
   'memory-cache': 'memory-cache',
   'db-first': 'db-first',
-  'write-fails': 'memory-cache',
 };
 
 export function writerGapParams(variant: string, params: ScenarioParams): WriterGapParams {
@@ -26,7 +25,7 @@ export function writerGapParams(variant: string, params: ScenarioParams): Writer
   return {
     variant: code,
     workers: Number(params['workers'] ?? 3),
-    fault: variant === 'write-fails' ? 'write-fails' : (String(params['fault'] ?? 'none') as WriterGapFault),
+    fault: String(params['fault'] ?? 'none') as WriterGapFault,
     restart: String(params['restart'] ?? 'at-end') as WriterGapRestart,
   };
 }
@@ -35,7 +34,7 @@ export const writerGapBinding: ScenarioBinding<WriterGapWorld, WriterGapObservat
   entry: findScenario('writer-gap')!,
   params: [
     integerParam('workers', 'workers', 'workers executing the same operation (one claims it, the others wait); a late reader comes on top', 3, 1, 6),
-    choiceParam('fault', 'fault', 'none, or write-fails: every background INSERT fails with SQLITE_FULL (a full disk); the variant write-fails always has it', ['none', 'write-fails']),
+    choiceParam('fault', 'fault', 'none, or write-fails: every background INSERT fails with SQLITE_FULL (a full disk)', ['none', 'write-fails']),
     choiceParam('restart', 'restart', 'at-end: the process restarts once everybody finished; any-time: it may crash at any step', ['at-end', 'any-time']),
   ],
   properties: WRITER_GAP_PROPERTIES,

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CATALOGUE } from '../../../properties/catalogue.js';
 import type { Expectation } from '../../../properties/catalogue.js';
+import { documentedRuns } from '../../../properties/catalogue.js';
 import type { CheckResult, StrategyName } from '../../check.js';
 import { check, STRATEGIES } from '../../check.js';
 import type { ScenarioBinding } from '../../scenario-binding.js';
@@ -138,24 +139,28 @@ async function checkAll(json: boolean): Promise<number> {
     const binding = findBinding(entry.name) as ScenarioBinding<never, never>;
     const defaults: ScenarioParams = Object.fromEntries(binding.params.map((p) => [p.name, p.default]));
     for (const variant of entry.variants) {
-      // Some scenarios are checked under several parameter sets (e.g. both journal modes): each is its own row.
-      for (const overrides of entry.checkAllParams ?? [{}]) {
-        const params: ScenarioParams = { ...defaults, ...overrides };
-        const shown = Object.keys(overrides).length === 0 ? '' : ` (${Object.entries(overrides).map(([k, v]) => `${k}=${String(v)}`).join(' ')})`;
+      // The variant at the defaults, under each parameter set of the scenario, and under each further
+      // documented set of parameters (a fault, a threshold) with its own expectation.
+      for (const documented of documentedRuns(entry, variant)) {
+        const params: ScenarioParams = { ...defaults, ...documented.params };
+        const under = binding.params
+          .filter((p) => documented.params[p.name] !== undefined)
+          .map((p) => ` --${p.flag} ${String(documented.params[p.name])}`)
+          .join('');
         for (const engine of ['sim', 'real'] as const) {
           const started = performance.now();
           const result = await check(binding, { variant: variant.name, engine, strategy: 'exhaustive' as StrategyName, runs: DEFAULT_RUNS, seed: DEFAULT_SEED, params });
           const elapsedMs = Math.round(performance.now() - started);
-          const matches = meets(result, variant.expected);
+          const matches = meets(result, documented.expected);
           allMatch &&= matches;
-          rows.push(jsonOf({ ...result, elapsedMs }, { expected: variant.expected, matches }));
+          rows.push(jsonOf({ ...result, elapsedMs }, { expected: documented.expected, matches }));
           if (!json) {
             const got = result.verdict === 'violation' ? `violation of ${result.property}` : result.verdict;
-            const want = variant.expected.verdict === 'violation' ? `violation of ${variant.expected.property}` : 'holds';
+            const want = documented.expected.verdict === 'violation' ? `violation of ${documented.expected.property}` : 'holds';
             const e = result.explored;
             const size = engine === 'sim' ? `${e.states} worlds` : `${e.schedules} schedules replayed`;
             process.stdout.write(
-              `${matches ? 'ok  ' : 'FAIL'} ${entry.name}/${variant.name}${shown} on ${engine}: ${got} (expected ${want}; ${size}; ${elapsedMs} ms)${result.mismatch ? ' DISAGREES with the model' : ''}\n`,
+              `${matches ? 'ok  ' : 'FAIL'} ${entry.name}/${variant.name}${under} on ${engine}: ${got} (expected ${want}; ${size}; ${elapsedMs} ms)${result.mismatch ? ' DISAGREES with the model' : ''}\n`,
             );
           }
         }

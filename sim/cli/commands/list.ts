@@ -18,8 +18,9 @@ export const listCommand: Command = {
         seed: entry.seed,
         summary: entry.summary,
         properties: binding?.properties.map((p) => ({ name: p.name, kind: p.kind, claim: p.claim })) ?? [],
-        params: binding?.params.map((p) => ({ flag: `--${p.flag}`, default: p.default, describe: p.describe })) ?? [],
+        params: binding?.params.map((p) => ({ name: p.name, flag: `--${p.flag}`, default: p.default, describe: p.describe })) ?? [],
         variants: entry.variants,
+        checkAllParams: entry.checkAllParams ?? [{}],
       };
     });
     if (options.flags.has('--json')) {
@@ -31,9 +32,19 @@ export const listCommand: Command = {
       for (const v of row.variants) {
         const expected = v.expected.verdict === 'holds' ? 'holds' : `violates ${v.expected.property}`;
         process.stdout.write(`  --variant ${v.name.padEnd(12)} expected: ${expected}\n      ${v.summary}\n`);
+        for (const also of v.alsoUnder ?? []) {
+          const flags = Object.entries(also.params).map(([name, value]) => `--${row.params.find((p) => p.name === name)?.flag.slice(2) ?? name} ${String(value)}`).join(' ');
+          const verdict = also.expected.verdict === 'holds' ? 'holds' : `violates ${also.expected.property}`;
+          process.stdout.write(`      with ${flags}: expected ${verdict}\n        ${also.summary}\n`);
+        }
       }
       process.stdout.write(`  properties: ${row.properties.map((p) => `${p.name} (${p.kind})`).join(', ')}\n`);
-      process.stdout.write(`  parameters: ${row.params.map((p) => `${p.flag} (default ${p.default})`).join(', ')}\n\n`);
+      process.stdout.write(`  parameters: ${row.params.map((p) => `${p.flag} (default ${p.default})`).join(', ')}\n`);
+      if (row.checkAllParams.length > 1 || Object.keys(row.checkAllParams[0] ?? {}).length > 0) {
+        const sets = row.checkAllParams.map((set) => Object.entries(set).map(([name, value]) => `--${row.params.find((p) => p.name === name)?.flag.slice(2) ?? name} ${String(value)}`).join(' '));
+        process.stdout.write(`  check --all runs every variant under: ${sets.join('; ')}\n`);
+      }
+      process.stdout.write('\n');
     }
     return 0;
   },
