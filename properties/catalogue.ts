@@ -62,6 +62,7 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
     name: 'tickets',
     seed: '002_17f899e450266be6.txt (Actifix)',
     summary: 'workers lock tickets in a transaction; DEFERRED readers cannot become the writer and fail at once',
+    checkAllParams: [{ journal: 'delete' }, { journal: 'wal' }],
     variants: [
       {
         name: 'deferred',

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CATALOGUE } from '../../properties/catalogue.js';
+import { CATALOGUE, documentedRuns } from '../../properties/catalogue.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/lockstep.js', import.meta.url));
 
@@ -16,6 +16,7 @@ interface Row {
   readonly engine: string;
   readonly params: Record<string, unknown>;
   readonly matches: boolean;
+  readonly expected: unknown;
   readonly mismatch: unknown;
 }
 
@@ -27,18 +28,32 @@ describe('lockstep check --all', function () {
     assert.equal(ran.status, 0, ran.stderr);
     const rows = JSON.parse(ran.stdout) as Row[];
     assert.ok(rows.every((r) => r.matches && r.mismatch === null));
+    // Exactly one row per documented run (defaults, parameter sets, faults) and engine, nothing else.
+    let expectedRows = 0;
     for (const entry of CATALOGUE) {
-      const sets = entry.checkAllParams ?? [{}];
       for (const variant of entry.variants) {
-        for (const set of sets) {
+        for (const run of documentedRuns(entry, variant)) {
           for (const engine of ['sim', 'real']) {
-            const found = rows.filter((r) => r.scenario === entry.name && r.variant === variant.name && r.engine === engine && Object.entries(set).every(([k, v]) => r.params[k] === v));
-            assert.equal(found.length, 1, `${entry.name}/${variant.name} ${JSON.stringify(set)} on ${engine}`);
+            expectedRows += 1;
+            const found = rows.filter(
+              (r) =>
+                r.scenario === entry.name &&
+                r.variant === variant.name &&
+                r.engine === engine &&
+                Object.entries(run.params).every(([k, v]) => r.params[k] === v) &&
+                JSON.stringify(r.expected) === JSON.stringify(run.expected),
+            );
+            assert.ok(found.length >= 1, `${entry.name}/${variant.name} ${JSON.stringify(run.params)} on ${engine}`);
           }
         }
       }
     }
-    const journals = new Set(rows.filter((r) => r.scenario === 'retry').map((r) => r.params['journal']));
-    assert.deepEqual([...journals].sort(), ['delete', 'wal']);
+    assert.equal(rows.length, expectedRows);
+    for (const scenario of ['tickets', 'retry']) {
+      const journals = new Set(rows.filter((r) => r.scenario === scenario).map((r) => r.params['journal']));
+      assert.deepEqual([...journals].sort(), ['delete', 'wal'], scenario);
+    }
+    const faults = rows.filter((r) => r.scenario === 'lifecycle' && r.params['fault'] === 'crash-after-claim');
+    assert.ok(faults.length > 0, 'the faults documented on a variant are checked too');
   });
 });
