@@ -26,7 +26,7 @@ export function isRefusal(outcome: string): boolean {
 }
 
 export function renderMermaid<W, O>(model: ScenarioModel<W, O>, trace: Trace): string {
-  const shared = model.sharedName ?? (model.lockHeld !== undefined ? 'SQLite' : 'shared state');
+  const shared = model.sharedName ?? 'shared state';
   const sharedId = 'shared_';
   const rows = tableRows(model, trace.schedule.slice(0, trace.steps.length), trace.steps);
   const lines = ['sequenceDiagram'];

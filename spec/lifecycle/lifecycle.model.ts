@@ -401,6 +401,7 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
   return {
     actors,
     initial,
+    sharedName: 'storage backend',
     enabled,
     step,
     key,

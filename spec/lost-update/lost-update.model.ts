@@ -181,6 +181,7 @@ export function createLostUpdateModel(params: LostUpdateParams): ScenarioModel<L
     observe,
     finished: (world, actor) => stateOf(world.tasks[actor]!) === 'done',
     describe: (world, actor) => stateOf(world.tasks[actor]!),
+    sharedName: 'process memory',
     lockHeld: (world, actor) => mutexLabel(world.mutex, actor),
     notable,
   };

@@ -285,6 +285,7 @@ export function createPoolModel(params: PoolParams): ScenarioModel<PoolWorld, Po
       const conn = world.workers[actor]!.context.conn;
       return `${stateOf(world, actor)}/${conn === null ? '-' : connectionState(world.sqlite, conn)}`;
     },
+    sharedName: 'SQLite',
     lockHeld: (world, actor) => {
       const conn = world.workers[actor]!.context.conn;
       return conn === null || stateOf(world, actor) === 'done' || stateOf(world, actor) === 'failed' ? '-' : lockLabel(world.sqlite, conn);

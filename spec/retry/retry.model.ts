@@ -295,6 +295,7 @@ export function createRetryModel(params: RetryParams): ScenarioModel<RetryWorld,
     observe,
     finished: (world, actor) => nextStep(world.workers[actor]!) === null,
     describe: (world, actor) => `${stateOf(world, actor)}/${connectionState(world.sqlite, actor)}`,
+    sharedName: 'SQLite',
     lockHeld: (world, actor) => lockLabel(world.sqlite, actor),
     notable,
   };

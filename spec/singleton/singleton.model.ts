@@ -172,6 +172,7 @@ export function createSingletonModel(params: SingletonParams): ScenarioModel<Sin
     observe,
     finished: (world, actor) => stateOf(world.tasks[actor]!) === 'done',
     describe: (world, actor) => stateOf(world.tasks[actor]!),
+    sharedName: 'process memory',
     lockHeld: (world, actor) => mutexLabel(world.mutex, actor),
     notable,
   };

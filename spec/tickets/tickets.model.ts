@@ -277,6 +277,7 @@ export function createTicketsModel(params: TicketsParams): ScenarioModel<Tickets
     observe,
     finished: (world, actor) => nextCommand(world.workers[actor]!) === null,
     describe: (world, actor) => `${String(world.workers[actor]!.value)}/${connectionState(world.sqlite, actor)}`,
+    sharedName: 'SQLite',
     lockHeld: (world, actor) => lockLabel(world.sqlite, actor),
     notable: (world) => (writeLockContenders(world) >= 2 ? ['write-lock-contention'] : []),
   };
