@@ -145,7 +145,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       ['memory-cache --fault write-fails', 'memory-cache', 'write-fails'],
     ] as const) {
       counts[name] = [1, 2, 3, 4, 5].map((workers) => {
-        const result = exploreExhaustively(createWriterGapModel({ variant, workers, fault, restart: 'at-end' }), WRITER_GAP_PROPERTIES);
+        const result = exploreExhaustively(createWriterGapModel({ variant, workers, fault, restart: 'at-end', wake: 'poll' }), WRITER_GAP_PROPERTIES);
         assert.equal(result.limit, null);
         assert.equal(result.verdict, name === 'memory-cache' ? 'holds' : 'violation');
         return [result.worlds, result.transitions];
