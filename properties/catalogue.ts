@@ -118,11 +118,11 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
   {
     name: 'writer-gap',
     seed: '001_1302624bc360a248.txt (VoxLogicA-2), race 1; the redesign of 000',
-    summary: 'store() hands the result to a background writer; the operation is marked completed before the row lands',
+    summary: 'store() hands the result to a background writer; the operation is marked completed before the row lands, and the notifier can wake a waiter in between',
     variants: [
       {
         name: 'queued',
-        summary: 'store() only queues the write and returns; a waiter can find neither the row nor a memory copy',
+        summary: 'store() only queues the write and returns; a waiter the notifier wakes in the gap finds neither the row nor a memory copy',
         expected: { verdict: 'violation', property: 'completed-implies-retrievable' },
       },
       {
@@ -139,6 +139,11 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
             params: { restart: 'any-time' },
             summary: 'the process may crash at any step: a crash between UPDATE status = completed and the writer\'s INSERT leaves completed with no result',
             expected: { verdict: 'violation', property: 'no-result-lost-after-restart' },
+          },
+          {
+            params: { wake: 'poll' },
+            summary: 'no notifier: each waiter polls SELECT status itself (the loop the redesign replaced); the fix holds there too',
+            expected: { verdict: 'holds' },
           },
         ],
       },

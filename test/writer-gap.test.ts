@@ -1,9 +1,10 @@
 /**
- * The writer gap (seed 001, VoxLogicA-2) end to end: queued and db-first really violate
- * completed-implies-retrievable on both engines with a shortest counterexample, the fault write-fails (a parameter) really
- * violates no-result-lost-after-restart, memory-cache really holds exhaustively on both engines with the
- * dangerous windows reached, random and pct find the bug with the same trace for the same seed, a saved trace
- * replays on both engines, and the exhaustive world counts are pinned.
+ * The writer gap (seed 001, VoxLogicA-2) end to end, with the notification thread as an actor (the default
+ * `wake: 'notifier'`): queued and db-first really violate completed-implies-retrievable on both engines with a
+ * shortest counterexample, the fault write-fails (a parameter) really violates no-result-lost-after-restart,
+ * memory-cache really holds exhaustively on both engines with the dangerous windows reached, random and pct find
+ * the bug with the same trace for the same seed, a saved trace replays on both engines, `--wake poll` keeps the
+ * waiters' own polling, and the exhaustive world counts are pinned for both ways of waiting.
  */
 import assert from 'node:assert/strict';
 import { check } from '../sim/check.js';
@@ -15,11 +16,11 @@ import { WRITER_GAP_PROPERTIES } from '../properties/writer-gap.js';
 import { createWriterGapModel } from '../spec/writer-gap/writer-gap.model.js';
 import type { Trace } from '../sim/trace.js';
 
-const params = (workers = 3, fault = 'none', restart = 'at-end') => ({ workers, fault, restart });
+const params = (workers = 3, fault = 'none', restart = 'at-end', wake = 'notifier') => ({ workers, fault, restart, wake });
 const line = (s: { actor: string; action: string; outcome: string }): string => `${s.actor} | ${s.action} | ${s.outcome}`;
 
-async function shortestOnSim(variant: string, fault = 'none') {
-  const sim = await check(writerGapBinding, { variant, engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params(3, fault) });
+async function shortestOnSim(variant: string, fault = 'none', wake = 'notifier') {
+  const sim = await check(writerGapBinding, { variant, engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params(3, fault, 'at-end', wake) });
   assert.equal(sim.verdict, 'violation');
   return { sim, trace: sim.counterexample! };
 }
@@ -34,8 +35,27 @@ async function replaysOnReal(variant: string, trace: Trace) {
 describe('writer-gap (seed 001, VoxLogicA-2)', function () {
   this.timeout(120_000);
 
-  it('queued: the shortest violation of completed-implies-retrievable is the seed\'s, and real SQLite fails the same way', async () => {
+  it('queued: the shortest violation of completed-implies-retrievable is the seed\'s, the notifier waking the reader inside the gap; real SQLite fails the same way', async () => {
     const { sim, trace } = await shortestOnSim('queued');
+    assert.equal(sim.property, 'completed-implies-retrievable');
+    assert.deepEqual(trace.steps.map(line), [
+      'worker-0 | INSERT OR IGNORE execution_state | claimed',
+      'worker-0 | enqueue write | queued',
+      'worker-0 | UPDATE status = completed | ok',
+      'reader | register callback | ok',
+      'notifier | poll | completed at t=0.1s: fired 1 callback',
+      'reader | wait on event | set',
+      'reader | memory get | miss',
+      'reader | SELECT result | no row, not found',
+    ]);
+    assert.deepEqual(trace.schedule, [0, 0, 0, 4, 6, 4, 4, 4]);
+    assert.ok((sim.notable['completed-before-written'] ?? 0) > 0);
+    assert.ok((sim.notable['woken-before-written'] ?? 0) > 0);
+    await replaysOnReal('queued', trace);
+  });
+
+  it('queued --wake poll: the reader\'s own poll finds the gap; both engines agree', async () => {
+    const { sim, trace } = await shortestOnSim('queued', 'none', 'poll');
     assert.equal(sim.property, 'completed-implies-retrievable');
     assert.deepEqual(trace.steps.map(line), [
       'worker-0 | INSERT OR IGNORE execution_state | claimed',
@@ -45,7 +65,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       'reader | memory get | miss',
       'reader | SELECT result | no row, not found',
     ]);
-    assert.ok((sim.notable['completed-before-written'] ?? 0) > 0);
+    assert.ok(trace.steps.every((s) => s.actor !== 'notifier'));
     await replaysOnReal('queued', trace);
   });
 
@@ -57,7 +77,9 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       'worker-0 | memory put | ok',
       'worker-0 | enqueue write | queued',
       'worker-0 | UPDATE status = completed | ok',
-      'reader | SELECT status | completed',
+      'reader | register callback | ok',
+      'notifier | poll | completed at t=0.1s: fired 1 callback',
+      'reader | wait on event | set',
       'reader | SELECT result | no row',
       'writer | dequeue, INSERT result | 1 row',
       'writer | memory evict | ok',
@@ -74,7 +96,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     assert.ok(steps.includes('writer | dequeue, INSERT result | SQLITE_FULL'));
     assert.ok(steps.every((s) => !s.endsWith('not found')), 'every caller was served (from memory)');
     assert.equal(steps.at(-1), 'restart | restart, reopen, retrieve | completed, no row');
-    assert.equal(steps.length, 14);
+    assert.equal(steps.length, 18);
     await replaysOnReal('memory-cache', trace);
   });
 
@@ -88,7 +110,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
   it('a crash (--restart any-time) inside the gap leaves the operation completed without a result, even with the fix; real SQLite agrees', async () => {
     const sim = await check(writerGapBinding, { variant: 'memory-cache', engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params(3, 'none', 'any-time') });
     assert.equal(sim.property, 'no-result-lost-after-restart');
-    assert.equal(sim.explored.states, 69);
+    assert.equal(sim.explored.states, 68);
     assert.deepEqual(sim.counterexample!.steps.map(line), [
       'worker-0 | INSERT OR IGNORE execution_state | claimed',
       'worker-0 | memory put | ok',
@@ -99,18 +121,44 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     await replaysOnReal('memory-cache', sim.counterexample!);
   });
 
-  it('memory-cache: holds in every distinct world with 3 workers, the writer and the reader, the windows reached', async () => {
+  it('memory-cache: holds in every distinct world with 3 workers, the writer, the notifier and the reader, the windows reached', async () => {
     const sim = await check(writerGapBinding, { variant: 'memory-cache', engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params() });
     assert.equal(sim.verdict, 'holds');
     assert.equal(sim.limit, null);
-    assert.deepEqual(sim.notable, { 'completed-before-written': 60, 'retrieve-while-queued': 30, 'retrieve-across-eviction': 45 });
+    assert.deepEqual([sim.explored.states, sim.explored.transitions], [741, 2151]);
+    assert.deepEqual(sim.notable, { 'completed-before-written': 180, 'woken-before-written': 90, 'retrieve-while-queued': 90, 'retrieve-across-eviction': 136 });
+  });
+
+  it('the notifier is scheduled only for a poll that fires callbacks, each 100 ms after the previous one', () => {
+    const model = createWriterGapModel(writerGapParams('memory-cache', params()));
+    const notifier = model.actors.indexOf('notifier');
+    assert.equal(notifier, model.actors.length - 1, 'the notifier comes last: every other actor keeps its number');
+    // Walk every world; every notifier step fires at least one callback, at the next multiple of 100 ms.
+    const seen = new Set<string>();
+    const queue = [model.initial];
+    let polls = 0;
+    while (queue.length > 0) {
+      const world = queue.pop()!;
+      if (seen.has(model.key(world))) continue;
+      seen.add(model.key(world));
+      for (const actor of model.enabled(world)) {
+        const { world: next, record } = model.step(world, actor);
+        if (actor === notifier) {
+          polls++;
+          assert.match(record.outcome, /^completed at t=\d+(\.\d+)?s: fired [1-9]\d* callbacks?$/);
+          assert.equal(next.clock, world.clock + 100);
+        }
+        queue.push(next);
+      }
+    }
+    assert.ok(polls > 0);
   });
 
   it('memory-cache on real SQLite: schedules covering every transition agree with the model and hold', async () => {
     const real = await check(writerGapBinding, { variant: 'memory-cache', engine: 'real', strategy: 'exhaustive', runs: 1, seed: 1, params: params() });
     assert.equal(real.mismatch, null);
     assert.equal(real.verdict, 'holds');
-    assert.equal(real.explored.transitions, 863);
+    assert.equal(real.explored.transitions, 2151);
     assert.ok(real.explored.schedules > 0);
   });
 
@@ -136,7 +184,14 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     assert.deepEqual(real.steps, saved.steps);
   });
 
-  it('pins the exhaustive world counts (symmetry-reduced) for 1 to 5 workers', () => {
+  it('memory-cache --wake poll on both engines: holds, as before the notifier was an actor', async () => {
+    const real = await check(writerGapBinding, { variant: 'memory-cache', engine: 'real', strategy: 'exhaustive', runs: 1, seed: 1, params: params(3, 'none', 'at-end', 'poll') });
+    assert.equal(real.mismatch, null);
+    assert.equal(real.verdict, 'holds');
+    assert.equal(real.explored.transitions, 863);
+  });
+
+  it('pins the exhaustive world counts (symmetry-reduced) for 1 to 5 workers, with the notifier', () => {
     const counts: Record<string, [number, number][]> = {};
     for (const [name, variant, fault] of [
       ['memory-cache', 'memory-cache', 'none'],
@@ -145,7 +200,31 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       ['memory-cache --fault write-fails', 'memory-cache', 'write-fails'],
     ] as const) {
       counts[name] = [1, 2, 3, 4, 5].map((workers) => {
-        const result = exploreExhaustively(createWriterGapModel({ variant, workers, fault, restart: 'at-end' }), WRITER_GAP_PROPERTIES);
+        const result = exploreExhaustively(createWriterGapModel({ variant, workers, fault, restart: 'at-end', wake: 'notifier' }), WRITER_GAP_PROPERTIES);
+        assert.equal(result.limit, null);
+        assert.equal(result.verdict, name === 'memory-cache' ? 'holds' : 'violation');
+        return [result.worlds, result.transitions];
+      });
+    }
+    // Violating variants stop at their first (shortest) violation: these are the worlds visited until then.
+    assert.deepEqual(counts, {
+      'memory-cache': [[29, 46], [170, 376], [741, 2151], [2542, 9213], [7243, 31517]],
+      queued: [[19, 28], [60, 116], [99, 241], [124, 370], [137, 482]],
+      'db-first': [[32, 50], [138, 283], [268, 666], [362, 1089], [422, 1516]],
+      'memory-cache --fault write-fails': [[21, 31], [105, 223], [410, 1155], [1294, 4576], [3444, 14661]],
+    });
+  });
+
+  it('pins the exhaustive world counts (symmetry-reduced) for 1 to 5 workers, with --wake poll', () => {
+    const counts: Record<string, [number, number][]> = {};
+    for (const [name, variant, fault] of [
+      ['memory-cache', 'memory-cache', 'none'],
+      ['queued', 'queued', 'none'],
+      ['db-first', 'db-first', 'none'],
+      ['memory-cache --fault write-fails', 'memory-cache', 'write-fails'],
+    ] as const) {
+      counts[name] = [1, 2, 3, 4, 5].map((workers) => {
+        const result = exploreExhaustively(createWriterGapModel({ variant, workers, fault, restart: 'at-end', wake: 'poll' }), WRITER_GAP_PROPERTIES);
         assert.equal(result.limit, null);
         assert.equal(result.verdict, name === 'memory-cache' ? 'holds' : 'violation');
         return [result.worlds, result.transitions];

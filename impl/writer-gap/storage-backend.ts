@@ -2,7 +2,9 @@
  * VoxLogicA-2's storage backend (seeds 000 and 001), as its authors would write it in TypeScript on
  * better-sqlite3: one connection shared by every thread of the interpreter, operations claimed in
  * execution_state with INSERT OR IGNORE, results written by a background writer that drains a queue, waiters
- * that poll the status and then retrieve the result.
+ * that register a callback and wait until the notification thread fires it (it polls the status of the
+ * operations that have callbacks every 100 ms), then retrieve the result. `wake: 'poll'` keeps the loop the
+ * redesign replaced: each waiter polls the status itself.
  *
  * Three versions of the code, as subclasses:
  * - `StorageBackend`: store() as shipped: serialize, queue the write, return. The caller then marks the operation
@@ -48,10 +50,16 @@ export const STEP_WORDS = {
   selectResult: 'SELECT result',
   write: 'dequeue, INSERT result',
   evict: 'memory evict',
+  register: 'register callback',
+  wait: 'wait on event',
+  poll: 'poll',
 } as const;
 
-/** The waiter's poll interval in production (the seed's notification thread checks every 100 ms). */
+/** The poll interval, of the notification thread and of a polling waiter (the seed's 100 ms). */
 export const POLL_INTERVAL_MS = 100;
+
+/** How wait_for_completion learns that the operation completed. */
+export type WakeMode = 'notifier' | 'poll';
 
 /** "Operation completed but result not found": the error of seed 001. */
 export class ResultNotFoundError extends Error {
@@ -67,6 +75,8 @@ export interface StorageOptions {
   readonly clock?: Clock;
   /** Where the background writer reports a failed write (it logs and goes on). */
   readonly log?: (message: string) => void;
+  /** 'notifier' (default): callbacks fired by the notification thread (startNotifier()); 'poll': waiters poll. */
+  readonly wake?: WakeMode;
 }
 
 interface WriteRequest {
@@ -91,6 +101,21 @@ const writeTurnText = (turn: WriteTurn): string => {
 };
 
 const statusText = (status: OperationStatus): string => (status === 'completed' ? 'completed' : `${status}, waits`);
+
+/** What one poll of the notification thread did, at which time. */
+interface NotifierPoll {
+  readonly at: number;
+  readonly fired: number;
+  /** Callbacks left registered: their operations did not read completed. */
+  readonly pending: number;
+}
+
+/** Virtual or wall time as a step record shows it, in seconds: `t=0.1s`. */
+const timeText = (ms: number): string => `t=${ms / 1000}s`;
+const pollText = ({ at, fired, pending }: NotifierPoll): string => {
+  if (fired > 0) return `completed at ${timeText(at)}: fired ${fired} callback${fired === 1 ? '' : 's'}`;
+  return pending > 0 ? `running at ${timeText(at)}: ${pending} pending` : `nothing pending at ${timeText(at)}`;
+};
 /** How a read of retrieve() went; `last`: nowhere else is left to look. */
 export const memoryText = (last: boolean) => (data: Buffer | undefined): string => (data !== undefined ? 'hit' : last ? 'miss, not found' : 'miss');
 export const rowText = (last: boolean) => (data: Buffer | undefined): string => (data !== undefined ? 'row' : last ? 'no row, not found' : 'no row');
@@ -98,10 +123,15 @@ export const rowText = (last: boolean) => (data: Buffer | undefined): string => 
 export class StorageBackend {
   protected readonly memoryCache = new Map<string, Buffer>();
   protected readonly writeQueue = new WriteQueue<WriteRequest | typeof STOP>();
+  /** _completion_callbacks: per operation, the callbacks of its waiters, until the notifier fires them. */
+  protected readonly completionCallbacks = new Map<string, (() => void)[]>();
   protected readonly steps: StepRunner;
   protected readonly clock: Clock;
   private readonly log: (message: string) => void;
+  private readonly wake: WakeMode;
   private writer: Promise<void> | null = null;
+  private notifier: Promise<void> | null = null;
+  private notifierStopped = false;
   private readonly claimStatement: Database.Statement<[string, string, number]>;
   private readonly completeStatement: Database.Statement<[number, string]>;
   private readonly statusStatement: Database.Statement<[string], { status: string }>;
@@ -115,6 +145,7 @@ export class StorageBackend {
     this.steps = options.steps ?? directSteps;
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? (() => undefined);
+    this.wake = options.wake ?? 'notifier';
     db.exec(STORAGE_SCHEMA);
     this.claimStatement = db.prepare("INSERT OR IGNORE INTO execution_state (operation_id, status, worker_id, updated_at) VALUES (?, 'running', ?, ?)");
     this.completeStatement = db.prepare("UPDATE execution_state SET status = 'completed', updated_at = ? WHERE operation_id = ?");
@@ -153,12 +184,72 @@ export class StorageBackend {
     return this.selectResult(operationId, true);
   }
 
-  /** Polls the status until the operation is completed, then retrieves its result. */
+  /**
+   * Waits until the operation is completed, then retrieves its result. The redesign: register a callback that
+   * sets this waiter's event, wait on the event (the notification thread fires the callback), retrieve. The
+   * seed's wait has a timeout; none is modelled here (a waiter is released under the driver only once the
+   * notifier's step has fired its callback, and a notifier that fired a different number of callbacks than the
+   * model would already have disagreed at that step). With `wake: 'poll'`: SELECT status until completed.
+   */
   async waitForCompletion(operationId: string): Promise<Buffer> {
-    while ((await this.getStatus(operationId)) !== 'completed') await this.clock.sleep(POLL_INTERVAL_MS);
+    if (this.wake === 'poll') {
+      while ((await this.getStatus(operationId)) !== 'completed') await this.clock.sleep(POLL_INTERVAL_MS);
+    } else {
+      let set: () => void = () => undefined;
+      const event = new Promise<void>((resolve) => (set = resolve));
+      await this.steps.step(
+        STEP_WORDS.register,
+        () => {
+          const callbacks = this.completionCallbacks.get(operationId) ?? [];
+          callbacks.push(set);
+          this.completionCallbacks.set(operationId, callbacks);
+        },
+        () => 'ok',
+      );
+      await this.steps.step(STEP_WORDS.wait, () => event, () => 'set');
+    }
     const data = await this.retrieve(operationId);
     if (data === undefined) throw new ResultNotFoundError(operationId);
     return data;
+  }
+
+  /**
+   * The notification thread (started once; the promise settles when it stops): sleep the poll interval, then
+   * read the status of every operation that has callbacks and fire those of the completed ones, one step.
+   */
+  startNotifier(): Promise<void> {
+    this.notifier ??= this.notifierLoop();
+    return this.notifier;
+  }
+
+  private async notifierLoop(): Promise<void> {
+    while (!this.notifierStopped) {
+      await this.steps.step(
+        STEP_WORDS.poll,
+        async (): Promise<NotifierPoll | null> => {
+          await this.clock.sleep(POLL_INTERVAL_MS);
+          // close() may have come during the sleep: the connection is about to go, do not touch it.
+          return this.notifierStopped ? null : this.pollCompletions();
+        },
+        (poll) => (poll === null ? 'stopped' : pollText(poll)),
+      );
+    }
+  }
+
+  /** One poll: fire (and drop) the callbacks of every operation whose status reads completed. */
+  private pollCompletions(): NotifierPoll {
+    let fired = 0;
+    let pending = 0;
+    for (const [operationId, callbacks] of [...this.completionCallbacks]) {
+      if (this.statusStatement.get(operationId)?.status !== 'completed') {
+        pending += callbacks.length;
+        continue;
+      }
+      this.completionCallbacks.delete(operationId);
+      for (const callback of callbacks) callback();
+      fired += callbacks.length;
+    }
+    return { at: this.clock.now(), fired, pending };
   }
 
   /** Starts the writer loop (once) and returns the promise that settles when it stops. */
@@ -167,8 +258,10 @@ export class StorageBackend {
     return this.writer;
   }
 
-  /** Stops the writer after the requests already queued, then closes the connection. */
+  /** Stops the notifier and the writer (after the requests already queued), then closes the connection. */
   async close(): Promise<void> {
+    this.notifierStopped = true;
+    if (this.notifier !== null) await this.notifier;
     if (this.writer !== null) {
       this.writeQueue.put(STOP);
       await this.writer;

@@ -2,7 +2,9 @@
  * The writer-gap scenario (seed 001, VoxLogicA-2) on the real engine: the real StorageBackend (the variant's
  * class) on one shared better-sqlite3 connection to a fresh database file, N workers running
  * ExecutionSession.executeOperation on the same operation, the backend's own background writer loop, a late
- * reader, and a restart. Every actor is an async program whose steps each first await its gate
+ * reader, a restart and (with `wake: 'notifier'`, the default) the backend's own notification thread, whose
+ * callbacks are real functions in the backend's real Map. Time is a VirtualClock per run: the notifier's sleep
+ * moves it by 100 ms at each of its steps. Every actor is an async program whose steps each first await its gate
  * (LockStepActors); implements the RealRun seam (engine-seam.ts). The step words and the observation are the
  * model's, re-declared here (impl/ never imports spec/).
  *
@@ -20,9 +22,17 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
-import { stillClock } from './clock.js';
+import { VirtualClock } from './clock.js';
 import { ExecutionSession } from './execution-session.js';
-import { DbFirstStorageBackend, MemoryCacheStorageBackend, ResultNotFoundError, STEP_WORDS, StorageBackend, type OperationStatus } from './storage-backend.js';
+import {
+  DbFirstStorageBackend,
+  MemoryCacheStorageBackend,
+  ResultNotFoundError,
+  STEP_WORDS,
+  StorageBackend,
+  type OperationStatus,
+  type WakeMode,
+} from './storage-backend.js';
 import { directSteps, LockStepActors } from './step-runner.js';
 
 export type WriterGapVariant = 'queued' | 'memory-cache' | 'db-first';
@@ -31,6 +41,8 @@ export interface WriterGapRunOptions {
   readonly variant: WriterGapVariant;
   readonly workers: number;
   readonly fault: 'none' | 'write-fails';
+  /** How waiters learn of completion; 'notifier' when absent. */
+  readonly wake?: WakeMode;
   /** Where the run's `lockstep-*` directory is created; scratchParent() by default. */
   readonly parentDir?: string;
 }
@@ -97,6 +109,8 @@ function validate(options: WriterGapRunOptions): void {
   if (!(variant in BACKENDS)) throw new RangeError(`variant must be queued, memory-cache or db-first, got ${String(variant)}`);
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${String(workers)}`);
   if (fault !== 'none' && fault !== 'write-fails') throw new RangeError(`fault must be none or write-fails, got ${String(fault)}`);
+  const wake = options.wake ?? 'notifier';
+  if (wake !== 'notifier' && wake !== 'poll') throw new RangeError(`wake must be notifier or poll, got ${String(wake)}`);
 }
 
 /** Opens a lock-step run, every actor parked before its first step. */
@@ -114,10 +128,13 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
   try {
     const file = join(dir, 'voxlogica.db');
     const workerNames = Array.from({ length: options.workers }, (_, i) => `worker-${i}`);
-    const actorNames = [...workerNames, 'writer', 'reader', 'restart'];
+    const wake = options.wake ?? 'notifier';
+    const hasNotifier = wake === 'notifier';
+    const actorNames = hasNotifier ? [...workerNames, 'writer', 'reader', 'restart', 'notifier'] : [...workerNames, 'writer', 'reader', 'restart'];
     const writerIndex = options.workers;
     const readerIndex = options.workers + 1;
     const restartIndex = options.workers + 2;
+    const notifierIndex = hasNotifier ? options.workers + 3 : -1;
     const callerIndices = [...workerNames.map((_, i) => i), readerIndex];
     const Backend = BACKENDS[options.variant];
     const evicts = options.variant !== 'queued';
@@ -125,7 +142,8 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
     const actors = new LockStepActors(actorNames);
     const shared = new Database(file, { timeout: 0 });
     handles.push(shared);
-    const backend = new Backend(shared, { steps: actors, clock: stillClock });
+    const clock = new VirtualClock();
+    const backend = new Backend(shared, { steps: actors, clock, wake });
     if (options.fault === 'write-fails') {
       const pages = shared.pragma('page_count', { simple: true }) as number;
       shared.pragma(`max_page_count = ${pages}`);
@@ -156,7 +174,7 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
           shared.close();
           const reopened = new Database(file, { timeout: 0 });
           handles.push(reopened);
-          const fresh = new Backend(reopened, { steps: directSteps, clock: stillClock });
+          const fresh = new Backend(reopened, { steps: directSteps, clock, wake });
           const status = await fresh.getStatus(OPERATION_ID);
           const data = await fresh.retrieve(OPERATION_ID);
           reopened.close();
@@ -165,6 +183,7 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
         (r) => `${r.status}, ${r.resultRow ? 'row' : 'no row'}`,
       ),
     );
+    if (hasNotifier) await actors.start(notifierIndex, () => backend.startNotifier());
 
     const everyCallerSettled = (): boolean => callerIndices.every((a) => actors.settled(a));
     /** The writer is between requests (not about to evict) with nothing queued, and nobody can queue any more. */
@@ -185,8 +204,11 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
           return { name, status: 'failed', executed, error: error instanceof ResultNotFoundError ? error.code : String(error) };
         }
         default: {
+          // Waiting: back from neither its callback registration (its wait is the next step) nor a poll that saw
+          // the operation not completed.
           const last = actors.records(actor).at(-1);
-          return { name, status: last?.outcome.endsWith(', waits') === true ? 'waiting' : 'running', executed, error: null };
+          const waiting = last !== undefined && (last.action === STEP_WORDS.register || last.outcome.endsWith(', waits'));
+          return { name, status: waiting ? 'waiting' : 'running', executed, error: null };
         }
       }
     };
@@ -196,6 +218,8 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
       dir,
       finished: (actor) => {
         if (actor !== restartIndex && actors.settled(restartIndex)) return true; // the old process is gone
+        // The notifier loops for good; it has finished once nobody is left to wake and the writer is done.
+        if (actor === notifierIndex) return writerFinished();
         return actor === writerIndex ? writerFinished() : actors.settled(actor);
       },
       async step(actor): Promise<RealStepRecord> {

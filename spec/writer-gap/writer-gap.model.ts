@@ -10,6 +10,15 @@
  * The restart is the process going away: after it, no other actor steps again (what was only in memory or in
  * the queue is gone). With `restart: 'any-time'` it may come at any step, a crash.
  *
+ * Waiting (`wake`). In the seed's redesign (`notifier`, the default) a waiter registers a callback and waits on
+ * an event; the notification thread, an actor of its own, polls the status of the operations that have
+ * callbacks every 100 ms of virtual time and fires the callbacks of those that read completed; the woken
+ * waiter then retrieves. A poll that finds nothing to fire changes nothing but the clock, so the notifier is
+ * only scheduled when its poll fires callbacks (some are registered, and the status reads completed): idle
+ * polls are folded into the time that passes anyway, and each firing poll comes 100 ms after the previous one.
+ * The notifier has finished once every caller and the writer have. With `wake: 'poll'` (the loop the redesign
+ * replaced) there is no notifier and each waiter polls the status itself.
+ *
  * Variants (the backend's code): `queued` (the shipped store(): queue the write and return), `memory-cache` (the
  * documented fix: memory copy before queueing, evicted after the row is written; retrieve reads memory, then the
  * database), `db-first` (the same fix with retrieve reading the database first). Fault `write-fails`: every
@@ -20,10 +29,11 @@ import type { SnapshotFrom } from 'xstate';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { BackgroundWriterEvent, BackgroundWriterState } from './background-writer.machine.js';
 import { backgroundWriterMachine } from './background-writer.machine.js';
-import type { CallerEvent, CallerState, RetrieveOrder } from './caller.machine.js';
+import type { CallerEvent, CallerState, RetrieveOrder, WakeMode } from './caller.machine.js';
 import { callerMachine } from './caller.machine.js';
+import { notifierMachine } from './notifier.machine.js';
 import type { CallerStatus, CallerView, OperationStatus, RestartView, WriterGapObservation } from './writer-gap.observation.js';
-import { READER, RESTART, RESULT_NOT_FOUND, WRITER, workerName } from './writer-gap.observation.js';
+import { NOTIFIER, READER, RESTART, RESULT_NOT_FOUND, WRITER, workerName } from './writer-gap.observation.js';
 
 export type WriterGapVariant = 'queued' | 'memory-cache' | 'db-first';
 export type WriterGapFault = 'none' | 'write-fails';
@@ -36,10 +46,15 @@ export interface WriterGapParams {
   readonly workers: number;
   readonly fault: WriterGapFault;
   readonly restart: WriterGapRestart;
+  readonly wake: WakeMode;
 }
+
+/** The notification thread's sleep between two polls (the seed's 100 ms), in virtual milliseconds. */
+export const NOTIFIER_POLL_MS = 100;
 
 type CallerSnapshot = SnapshotFrom<typeof callerMachine>;
 type WriterSnapshot = SnapshotFrom<typeof backgroundWriterMachine>;
+type NotifierSnapshot = SnapshotFrom<typeof notifierMachine>;
 
 /** The committed rows of the operation: execution_state.status and whether its results row exists. */
 export interface OperationRows {
@@ -56,6 +71,10 @@ export interface WriterGapWorld {
   /** Workers first, then the late reader. */
   readonly callers: readonly CallerSnapshot[];
   readonly writer: WriterSnapshot;
+  /** The notification thread; null with `wake: 'poll'`. */
+  readonly notifier: NotifierSnapshot | null;
+  /** Virtual time in milliseconds; only the notifier's sleeps move it. */
+  readonly clock: number;
   readonly restart: RestartView | null;
 }
 
@@ -80,7 +99,15 @@ export const STEP_TEXT = {
   writeFailed: 'SQLITE_FULL',
   evict: 'memory evict',
   restart: 'restart, reopen, retrieve',
+  register: 'register callback',
+  wait: 'wait on event',
+  set: 'set',
+  poll: 'poll',
 } as const;
+
+/** Virtual time as a step record shows it, in seconds: `t=0.1s` (the lifecycle scenario's wording). */
+const timeText = (ms: number): string => `t=${ms / 1000}s`;
+const pollOutcome = (at: number, fired: number): string => `completed at ${timeText(at)}: fired ${fired} callback${fired === 1 ? '' : 's'}`;
 
 const statusOutcome = (status: OperationStatus): string => (status === 'completed' ? 'completed' : `${status}, waits`);
 const readOutcome = (hit: boolean, store: 'memory' | 'db', last: boolean): string =>
@@ -99,38 +126,58 @@ const callerFinished = (caller: CallerSnapshot): boolean => FINAL_CALLER_STATES.
 const writerState = (writer: WriterSnapshot): BackgroundWriterState => writer.value as BackgroundWriterState;
 
 export function createWriterGapModel(params: WriterGapParams): ScenarioModel<WriterGapWorld, WriterGapObservation> {
-  const { variant, workers, fault, restart: restartMode } = params;
+  const { variant, workers, fault, restart: restartMode, wake } = params;
   const cacheBeforeQueue = variant !== 'queued';
   const order: RetrieveOrder = variant === 'db-first' ? 'db-first' : 'memory-first';
   const workerNames = Array.from({ length: workers }, (_, i) => workerName(i));
-  const actors = [...workerNames, WRITER, READER, RESTART];
+  const hasNotifier = wake === 'notifier';
+  // The notifier comes last, so that every other actor keeps its number with either way of waiting.
+  const actors = hasNotifier ? [...workerNames, WRITER, READER, RESTART, NOTIFIER] : [...workerNames, WRITER, READER, RESTART];
   const writerIndex = workers;
   const readerIndex = workers + 1;
   const restartIndex = workers + 2;
+  const notifierIndex = hasNotifier ? workers + 3 : -1;
   /** Position of an actor in `callers`, or null for the writer and the restart. */
   const callerIndex = (actor: number): number | null => (actor < workers ? actor : actor === readerIndex ? workers : null);
 
-  const callers = Array.from({ length: workers + 1 }, (_, i) => initialTransition(callerMachine, { claims: i < workers, cacheBeforeQueue, order })[0]);
+  const callers = Array.from({ length: workers + 1 }, (_, i) => initialTransition(callerMachine, { claims: i < workers, cacheBeforeQueue, order, wake })[0]);
   const [writer] = initialTransition(backgroundWriterMachine, { evictAfterWrite: cacheBeforeQueue });
-  const initial: WriterGapWorld = { db: { status: 'none', resultRow: false }, inMemory: false, queued: 0, callers, writer, restart: null };
+  const notifier = hasNotifier ? initialTransition(notifierMachine, { pollMs: NOTIFIER_POLL_MS })[0] : null;
+  const initial: WriterGapWorld = {
+    db: { status: 'none', resultRow: false },
+    inMemory: false,
+    queued: 0,
+    callers,
+    writer,
+    notifier,
+    clock: 0,
+    restart: null,
+  };
 
   const everyCallerFinished = (world: WriterGapWorld): boolean => world.callers.every(callerFinished);
   const writerIdle = (world: WriterGapWorld): boolean => writerState(world.writer) === 'dequeueing' && world.queued === 0;
+  const parkedCallers = (world: WriterGapWorld): number => world.callers.filter((c) => callerState(c) === 'parked').length;
+  /** A poll would fire callbacks: some are registered, and the status reads completed. */
+  const notifierCanFire = (world: WriterGapWorld): boolean => parkedCallers(world) > 0 && world.db.status === 'completed';
 
   function canStep(world: WriterGapWorld, actor: number): boolean {
     if (actor === restartIndex) return world.restart === null && (restartMode === 'any-time' || (everyCallerFinished(world) && writerIdle(world)));
     // After the restart the old process is gone: its threads never step again.
     if (world.restart !== null) return false;
     if (actor === writerIndex) return writerState(world.writer) === 'evicting' || world.queued > 0;
+    if (actor === notifierIndex) return notifierCanFire(world);
     const caller = world.callers[callerIndex(actor)!]!;
     if (callerFinished(caller)) return false;
-    // A waiting caller's next poll is explored only once it sees the operation completed.
+    // A parked caller waits for the notifier to fire its callback (that is the notifier's step, not its own).
+    if (callerState(caller) === 'parked') return false;
+    // A polling caller's next poll is explored only once it sees the operation completed.
     return callerState(caller) !== 'waiting' || world.db.status === 'completed';
   }
 
   function finished(world: WriterGapWorld, actor: number): boolean {
     if (actor !== restartIndex && world.restart !== null) return true;
     if (actor === writerIndex) return writerIdle(world) && everyCallerFinished(world);
+    if (actor === notifierIndex) return writerIdle(world) && everyCallerFinished(world);
     if (actor === restartIndex) return world.restart !== null;
     return callerFinished(world.callers[callerIndex(actor)!]!);
   }
@@ -170,6 +217,16 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
         action = STEP_TEXT.markCompleted;
         outcome = STEP_TEXT.ok;
         break;
+      case 'registering':
+        event = { type: 'DONE' };
+        action = STEP_TEXT.register;
+        outcome = STEP_TEXT.ok;
+        break;
+      case 'woken':
+        event = { type: 'WOKEN' };
+        action = STEP_TEXT.wait;
+        outcome = STEP_TEXT.set;
+        break;
       case 'checkingStatus':
       case 'waiting':
         event = { type: 'STATUS', completed: world.db.status === 'completed' };
@@ -186,6 +243,7 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
         break;
       }
       case 'starting':
+      case 'parked':
       case 'executed':
       case 'retrieved':
       case 'notFound':
@@ -222,10 +280,28 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
     return { world: { ...next, writer: after }, action, outcome };
   }
 
+  /**
+   * One poll of the notification thread: it sleeps until its wake-up time (the clock moves there), reads the
+   * status, sees completed and fires every registered callback (each parked caller is woken).
+   */
+  function stepNotifier(world: WriterGapWorld): { world: WriterGapWorld; action: string; outcome: string } {
+    const current = world.notifier!;
+    const at = Math.max(world.clock, current.context.nextPoll);
+    let fired = 0;
+    const woken = world.callers.map((c) => {
+      if (callerState(c) !== 'parked') return c;
+      fired++;
+      return transition(callerMachine, c, { type: 'FIRED' })[0];
+    });
+    const [after] = transition(notifierMachine, current, { type: 'FIRED', at });
+    return { world: { ...world, callers: woken, notifier: after, clock: at }, action: STEP_TEXT.poll, outcome: pollOutcome(at, fired) };
+  }
+
   function step(world: WriterGapWorld, actor: number): { world: WriterGapWorld; record: StepRecord } {
     if (!canStep(world, actor)) throw new RangeError(`${actors[actor] ?? `actor ${actor}`} cannot step now`);
     let result: { world: WriterGapWorld; action: string; outcome: string };
     if (actor === writerIndex) result = stepWriter(world);
+    else if (actor === notifierIndex) result = stepNotifier(world);
     else if (actor === restartIndex) {
       // The process restarts: memory is gone, the database is what was committed; retrieve finds the row or not.
       const restart: RestartView = { status: world.db.status, resultRow: world.db.resultRow };
@@ -242,8 +318,11 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
       case 'notFound':
         return 'failed';
       case 'waiting':
+      case 'parked':
+      case 'woken':
         return 'waiting';
       case 'starting':
+      case 'registering':
       case 'claiming':
       case 'caching':
       case 'enqueueing':
@@ -268,7 +347,8 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
   /**
    * Symmetric key: the workers run the same program on the same operation and nothing they write names them
    * (the claimer's name is not read back by anyone), so they are interchangeable; the key sorts their local
-   * states. The reader, the writer and the restart are distinct actors.
+   * states. The reader, the writer, the notifier and the restart are distinct actors. The clock is part of the
+   * key (the notifier's outcomes print it); its next poll is always a poll interval after the clock.
    */
   function key(world: WriterGapWorld): WorldKey {
     const workerLocals = world.callers
@@ -278,13 +358,14 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
       .join(',');
     const reader = callerState(world.callers[workers]!);
     const restart = world.restart === null ? '-' : `${world.restart.status}:${world.restart.resultRow ? 1 : 0}`;
-    return `${workerLocals}|${reader}|${writerState(world.writer)}|${world.db.status}:${world.db.resultRow ? 1 : 0}|${world.inMemory ? 1 : 0}|${world.queued}|${restart}` as WorldKey;
+    return `${workerLocals}|${reader}|${writerState(world.writer)}|${world.db.status}:${world.db.resultRow ? 1 : 0}|${world.inMemory ? 1 : 0}|${world.queued}|${restart}|${world.clock}` as WorldKey;
   }
 
   /**
    * The dangerous windows: the operation is completed while its row is not written yet; a caller is in the
    * middle of retrieve() while the result is still in the write queue; a caller's second read comes after the
-   * writer evicted the memory copy.
+   * writer evicted the memory copy; the notifier has woken a caller (its wait has not returned yet) while the
+   * result is still only in the queue or in memory (no row).
    */
   function notable(world: WriterGapWorld): string[] {
     const tags: string[] = [];
@@ -297,6 +378,7 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
     if (cacheBeforeQueue && world.db.resultRow && !world.inMemory && retrieving.some((c) => callerState(c) === 'readingSecond')) {
       tags.push('retrieve-across-eviction');
     }
+    if (!world.db.resultRow && world.callers.some((c) => callerState(c) === 'woken')) tags.push('woken-before-written');
     return tags;
   }
 
@@ -311,6 +393,7 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
     finished,
     describe: (world, actor) => {
       if (actor === writerIndex) return `${writerState(world.writer)}/${world.queued} queued`;
+      if (actor === notifierIndex) return `${parkedCallers(world)} callbacks, next poll ${timeText(world.notifier!.context.nextPoll)}`;
       if (actor === restartIndex) return world.restart === null ? 'pending' : 'restarted';
       return callerState(world.callers[callerIndex(actor)!]!);
     },

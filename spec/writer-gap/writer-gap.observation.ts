@@ -5,7 +5,11 @@
  * queue, and what a restarted process finds.
  */
 
-/** running: has a step to take; waiting: polled the status and saw it not completed; done; failed. */
+/**
+ * running: has a step to take; waiting: inside wait_for_completion, not yet back from the wait (registered its
+ * callback and its event is not yet set or it has not yet returned; or, polling, saw the status not completed);
+ * done; failed.
+ */
 export type CallerStatus = 'running' | 'waiting' | 'done' | 'failed';
 
 /** The error a caller fails with when the operation is completed but neither memory nor SQLite has the result. */
@@ -48,3 +52,5 @@ export const workerName = (index: number): string => `worker-${index}`;
 export const WRITER = 'writer';
 export const READER = 'reader';
 export const RESTART = 'restart';
+/** The notification thread. It returns nothing to anybody, so the observation does not list it. */
+export const NOTIFIER = 'notifier';

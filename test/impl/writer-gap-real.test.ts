@@ -1,6 +1,7 @@
 // The VoxLogicA storage backend (seed 001) as real code: on the production path (no gates, the real clock, the
-// writer loop running freely) three workers and a reader share one backend; the full disk of the fault
-// write-fails; and the lock-step run's own contracts (one record per step, cleanup, refusals).
+// writer loop and the notification thread running freely, or the waiters polling) three workers and a reader
+// share one backend; the full disk of the fault write-fails; and the lock-step run's own contracts (one record
+// per step, the notifier on virtual time, cleanup, refusals).
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +26,13 @@ describe('impl/writer-gap: the storage backend with a background writer', functi
   });
 
   // Only the fix that holds in every interleaving runs free here; the buggy ones are shown by schedules.
-  for (const Backend of [MemoryCacheStorageBackend]) {
-    it(`${Backend.name}, production path: three workers and a reader share one backend; one computes, all get the result, the row is durable`, async () => {
-      const file = path.join(parentDir, `${Backend.name}.db`);
-      const backend = new Backend(new Database(file));
+  for (const wake of ['notifier', 'poll'] as const) {
+    const Backend = MemoryCacheStorageBackend;
+    it(`${Backend.name} (wake ${wake}), production path: three workers and a reader share one backend; one computes, all get the result, the row is durable`, async () => {
+      const file = path.join(parentDir, `${Backend.name}-${wake}.db`);
+      const backend = new Backend(new Database(file), { wake });
       void backend.startBackgroundWriter();
+      if (wake === 'notifier') void backend.startNotifier();
       let computed = 0;
       const compute = (): Buffer => {
         computed++;
@@ -67,14 +70,14 @@ describe('impl/writer-gap: the storage backend with a background writer', functi
     await reopened.close();
   });
 
-  it('lock-step run: each step records exactly one action; the reader waits and is released later', async () => {
+  it('lock-step run: each step records exactly one action; the reader registers its callback, the notifier fires it at t=0.1s', async () => {
     const run = await openWriterGapRun({ variant: 'memory-cache', workers: 1, fault: 'none', parentDir });
     try {
-      assert.deepEqual(run.actors, ['worker-0', 'writer', 'reader', 'restart']);
-      assert.equal((await run.step(2)).outcome, 'none, waits');
+      assert.deepEqual(run.actors, ['worker-0', 'writer', 'reader', 'restart', 'notifier']);
+      assert.equal((await run.step(2)).action, 'register callback');
       assert.equal(run.observe().callers[1]!.status, 'waiting');
       const steps = [];
-      for (const actor of [0, 0, 0, 0, 2, 2, 1, 1, 3]) steps.push(await run.step(actor));
+      for (const actor of [0, 0, 0, 0, 4, 2, 2, 1, 1, 3]) steps.push(await run.step(actor));
       assert.deepEqual(
         steps.map((s) => `${s.actor} ${s.action} -> ${s.outcome}`),
         [
@@ -82,7 +85,8 @@ describe('impl/writer-gap: the storage backend with a background writer', functi
           'worker-0 memory put -> ok',
           'worker-0 enqueue write -> queued',
           'worker-0 UPDATE status = completed -> ok',
-          'reader SELECT status -> completed',
+          'notifier poll -> completed at t=0.1s: fired 1 callback',
+          'reader wait on event -> set',
           'reader memory get -> hit',
           'writer dequeue, INSERT result -> 1 row',
           'writer memory evict -> ok',
@@ -93,6 +97,32 @@ describe('impl/writer-gap: the storage backend with a background writer', functi
       assert.deepEqual(end.restart, { status: 'completed', resultRow: true });
       assert.ok(run.actors.every((_, a) => run.finished(a)));
       await assert.rejects(run.step(0), /has finished/);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it('lock-step run with --wake poll: no notifier; the reader polls, sees running and waits', async () => {
+    const run = await openWriterGapRun({ variant: 'memory-cache', workers: 1, fault: 'none', wake: 'poll', parentDir });
+    try {
+      assert.deepEqual(run.actors, ['worker-0', 'writer', 'reader', 'restart']);
+      assert.equal((await run.step(2)).outcome, 'none, waits');
+      assert.equal(run.observe().callers[1]!.status, 'waiting');
+    } finally {
+      await run.close();
+    }
+  });
+
+  it('a poll of the notifier that finds the operation still running fires nothing and leaves the callback registered', async () => {
+    const run = await openWriterGapRun({ variant: 'queued', workers: 1, fault: 'none', parentDir });
+    try {
+      await run.step(2); // reader: register callback
+      await run.step(0); // worker-0 claims: running
+      assert.equal((await run.step(4)).outcome, 'running at t=0.1s: 1 pending');
+      assert.equal(run.observe().callers[1]!.status, 'waiting');
+      await run.step(0);
+      await run.step(0); // worker-0: enqueue, mark completed
+      assert.equal((await run.step(4)).outcome, 'completed at t=0.2s: fired 1 callback');
     } finally {
       await run.close();
     }
@@ -112,6 +142,7 @@ describe('impl/writer-gap: the storage backend with a background writer', functi
     const before = readdirSync(parentDir).length;
     await assert.rejects(openWriterGapRun({ variant: 'nope' as 'queued', workers: 2, fault: 'none', parentDir }), /variant/);
     await assert.rejects(openWriterGapRun({ variant: 'queued', workers: 0, fault: 'none', parentDir }), /workers/);
+    await assert.rejects(openWriterGapRun({ variant: 'queued', workers: 1, fault: 'none', wake: 'nope' as 'poll', parentDir }), /wake/);
     assert.equal(readdirSync(parentDir).length, before);
     assert.deepEqual(readdirSync(parentDir).filter((n) => n.startsWith('lockstep-')), [], 'no run directory left behind');
   });
