@@ -44,11 +44,17 @@ export interface CheckResult {
   readonly strategy: StrategyName;
   readonly params: ScenarioParams;
   readonly seed: number;
+  /** The --runs asked for (random, pct), so that a failure's reproduce line asks for the same. */
+  readonly runs: number;
   readonly verdict: Verdict;
   readonly property: string | null;
   readonly message: string | null;
   readonly explored: { readonly states?: number; readonly transitions?: number; readonly schedules: number; readonly shrinks?: number };
-  /** How many explored worlds (exhaustive) or schedules (random, pct) reached each dangerous window. */
+  /**
+   * sim: how many explored worlds (exhaustive) or schedules (random, pct) reached each dangerous window.
+   * real: how many replayed schedules did, counted only over schedules whose every step agreed with the model
+   * (the window is a fact of the model's world; agreement at every step is what carries it over to the real run).
+   */
   readonly notable: Readonly<Record<string, number>>;
   readonly limit: string | null;
   readonly counterexample: Trace | null;
@@ -86,6 +92,7 @@ function checkOnModel<W, O>(binding: ScenarioBinding<W, O>, model: ScenarioModel
     strategy: options.strategy,
     params: options.params,
     seed: options.seed,
+    runs: options.runs,
     mismatch: null,
   };
   switch (options.strategy) {
@@ -157,22 +164,27 @@ export async function check<W, O>(binding: ScenarioBinding<W, O>, options: Check
   const sim = checkOnModel(binding, model, options, options.engine === 'real');
   if (options.engine === 'sim') return sim.result;
 
-  // Real: replay the model's runs, counterexample first.
+  // Real: replay the model's runs, counterexample first, each distinct schedule once.
+  const seen = new Set<string>();
+  const runs = sim.replays.filter((run) => {
+    const id = run.schedule.join(',');
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
   let violationRun: { schedule: readonly number[]; steps: ScheduleRun['steps']; violation: Violation } | null = null;
   let mismatch: CheckResult['mismatch'] = null;
-  const seen = new Set<string>();
   const safetyNames = new Set(binding.properties.filter((p) => p.kind === 'safety').map((p) => p.name));
+  const notable: Record<string, number> = {};
   let replayed = 0;
-  for (const run of sim.replays) {
-    const id = run.schedule.join(',');
-    if (seen.has(id)) continue;
-    seen.add(id);
+  for (const run of runs) {
     // A run that stopped on a safety violation is a prefix; every other model run is whole.
     const endsRun = run.violation === null || !safetyNames.has(run.violation.property);
     const real = await replayOnReal(() => binding.openReal(options.variant, options.params), binding.properties, run.schedule, run.steps, endsRun);
     replayed++;
-    if (replayed % 50 === 0) options.progress?.(`real: ${replayed}/${sim.replays.length} schedules replayed`);
+    if (replayed % 50 === 0) options.progress?.(`real: ${replayed}/${runs.length} schedules replayed`);
     if (mismatch === null && real.mismatch !== null) mismatch = { ...real.mismatch, schedule: run.schedule };
+    if (real.mismatch === null) for (const tag of run.notable) notable[tag] = (notable[tag] ?? 0) + 1;
     if (violationRun === null && real.violation !== null) violationRun = { schedule: run.schedule.slice(0, real.steps.length), steps: real.steps, violation: real.violation };
   }
   const verdict: Verdict = violationRun !== null ? 'violation' : sim.result.verdict === 'limit-reached' ? 'limit-reached' : 'holds';
@@ -183,6 +195,7 @@ export async function check<W, O>(binding: ScenarioBinding<W, O>, options: Check
     property: violationRun?.violation.property ?? null,
     message: violationRun?.violation.message ?? null,
     explored: { ...sim.result.explored, schedules: replayed },
+    notable,
     counterexample: violationRun === null ? null : traceOf(binding, options, 'real', violationRun, violationRun.violation),
     mismatch,
   };

@@ -6,7 +6,7 @@ import { renderMermaid } from '../render/trace-mermaid.js';
 
 export function checkCommandLine(result: CheckResult, binding: ScenarioBinding<never, never>): string {
   const parts = ['lockstep check', result.scenario, '--variant', result.variant, '--engine', result.engine, '--strategy', result.strategy];
-  if (result.strategy !== 'exhaustive') parts.push('--runs', String(result.explored.schedules), '--seed', String(result.seed));
+  if (result.strategy !== 'exhaustive') parts.push('--runs', String(result.runs), '--seed', String(result.seed));
   for (const spec of binding.params) {
     const value = result.params[spec.name];
     if (value !== undefined && value !== spec.default) parts.push(`--${spec.flag}`, String(value));
@@ -20,13 +20,13 @@ export function renderCheck(result: CheckResult, binding: ScenarioBinding<never,
   lines.push(`${result.scenario}/${result.variant} on ${result.engine}, strategy ${result.strategy} (${params})`);
   const e = result.explored;
   if (result.strategy === 'exhaustive') {
-    const where = result.engine === 'real' ? `; replayed ${e.schedules} schedules on the real engine covering all ${e.transitions} transitions` : `, ${e.schedules} runs ended`;
+    const where = result.engine === 'real' ? `; replayed ${e.schedules} schedules on the real engine covering all ${e.transitions} transitions` : `, ${e.schedules} distinct end worlds`;
     lines.push(`explored ${e.states} distinct worlds, ${e.transitions} transitions${where} in ${elapsedMs.toFixed(0)} ms`);
   } else {
     lines.push(`tried ${e.schedules} schedules (seed ${result.seed})${e.shrinks ? `, ${e.shrinks} shrink steps` : ''} in ${elapsedMs.toFixed(0)} ms`);
   }
   const windows = Object.entries(result.notable);
-  const unit = result.strategy === 'exhaustive' ? 'explored worlds' : 'schedules';
+  const unit = result.engine === 'real' ? 'replayed schedules (every step agreeing with the model)' : result.strategy === 'exhaustive' ? 'explored worlds' : 'schedules';
   lines.push(windows.length === 0 ? 'dangerous window: never reached' : windows.map(([tag, n]) => `dangerous window ${tag}: reached in ${n} ${unit}`).join('\n'));
   if (result.mismatch !== null) {
     const m = result.mismatch;
@@ -39,6 +39,7 @@ export function renderCheck(result: CheckResult, binding: ScenarioBinding<never,
   switch (result.verdict) {
     case 'holds':
       lines.push(`verdict: HOLDS (${binding.properties.map((p) => p.name).join(', ')}, no-deadlock)`);
+      if (windows.length === 0) lines.push('warning: no dangerous window was reached, so this pass shows nothing about the race (check --all counts it as a failure)');
       break;
     case 'limit-reached':
       lines.push(`verdict: LIMIT REACHED, nothing proven: ${result.limit ?? ''}`);
@@ -55,7 +56,7 @@ export function renderCheck(result: CheckResult, binding: ScenarioBinding<never,
       break;
     }
   }
-  if (result.verdict !== 'holds') {
+  if (result.verdict !== 'holds' || result.mismatch !== null) {
     lines.push(`reproduce: ${checkCommandLine(result, binding)}`);
     if (traceFile !== null) lines.push(`replay:    lockstep replay ${traceFile} --engine ${result.engine === 'sim' ? 'real' : 'sim'}`);
   }

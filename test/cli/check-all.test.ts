@@ -16,7 +16,10 @@ interface Row {
   readonly engine: string;
   readonly params: Record<string, unknown>;
   readonly matches: boolean;
-  readonly expected: unknown;
+  readonly expected: { readonly verdict: string; readonly property?: string };
+  readonly verdict: string;
+  readonly property: string | null;
+  readonly notable: Record<string, number>;
   readonly mismatch: unknown;
 }
 
@@ -28,6 +31,14 @@ describe('lockstep check --all', function () {
     assert.equal(ran.status, 0, ran.stderr);
     const rows = JSON.parse(ran.stdout) as Row[];
     assert.ok(rows.every((r) => r.matches && r.mismatch === null));
+    // Judged here again, not only by the CLI's own `matches`: the verdict is the documented one, and a
+    // documented hold reached a dangerous window on that engine.
+    for (const r of rows) {
+      const label = `${r.scenario}/${r.variant} ${JSON.stringify(r.params)} on ${r.engine}`;
+      assert.equal(r.verdict, r.expected.verdict, label);
+      if (r.expected.verdict === 'violation') assert.equal(r.property, r.expected.property, label);
+      else assert.ok(Object.values(r.notable).some((n) => n > 0), `${label}: a hold that never met the race`);
+    }
     // Exactly one row per documented run (defaults, parameter sets, faults) and engine, nothing else.
     let expectedRows = 0;
     for (const entry of CATALOGUE) {

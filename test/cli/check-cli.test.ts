@@ -84,6 +84,45 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     });
   });
 
+  it('a failure found by random search on the real engine prints a reproduce line that reproduces it', () => {
+    const first = lockstep(['check', 'tickets', '--variant', 'deferred', '--engine', 'real', '--strategy', 'pct', '--seed', '5']);
+    assert.equal(first.status, 1);
+    const line = /\nreproduce: lockstep (.*)\n/.exec(first.stdout)?.[1];
+    assert.ok(line !== undefined, first.stdout);
+    assert.match(line, /--runs 1000 --seed 5/);
+    const again = lockstep(line.split(' '));
+    assert.equal(again.status, 1, 'the printed command fails again');
+    assert.match(again.stdout, /verdict: VIOLATION of every-worker-acquires/);
+  });
+
+  it('barrier exits 1 when some run broke every-worker-acquires (deferred) and 0 when none did (immediate)', () => {
+    const deferred = lockstep(['barrier', '--workers', '3', '--mode', 'deferred', '--runs', '2', '--json']);
+    const report = JSON.parse(deferred.stdout) as { summary: { runs: number; runsAllAcquired: number } };
+    assert.equal(deferred.status, report.summary.runsAllAcquired === report.summary.runs ? 0 : 1);
+    const immediate = lockstep(['barrier', '--workers', '2', '--mode', 'immediate', '--runs', '2']);
+    assert.equal(immediate.status, 0, immediate.stdout);
+  });
+
+  it('replay refuses a hand-edited trace: bad or unknown parameters, a schedule cut short or run past the end', () => {
+    withTempDir((dir) => {
+      const file = path.join(dir, 't.json');
+      assert.equal(lockstep(['check', 'tickets', '--variant', 'deferred', '--trace-out', file]).status, 1);
+      const trace = JSON.parse(readFileSync(file, 'utf8')) as { params: Record<string, unknown>; schedule: number[]; steps: unknown[] };
+      const edits: [Record<string, unknown>, RegExp][] = [
+        [{ params: { ...trace.params, journal: 'foo' } }, /parameter --journal must be one of delete, wal, got 'foo'/],
+        [{ params: { ...trace.params, workers: '3' } }, /parameter 'workers' must be a number/],
+        [{ params: { ...trace.params, workers: 99 } }, /--workers must be an integer from 1 to 8/],
+        [{ params: { ...trace.params, colour: 1 } }, /unknown parameter 'colour'/],
+        [{ schedule: trace.schedule.slice(0, 3), steps: trace.steps.slice(0, 3), verdict: 'holds', property: null, message: null }, /stops after 3 steps while .* can still step/],
+        [{ schedule: [...trace.schedule, 0, 1] }, /the run ends after 12 steps, but the schedule has 14/],
+      ];
+      for (const [edit, pattern] of edits) {
+        writeFileSync(file, JSON.stringify({ ...trace, ...edit }));
+        assertUsageError(lockstep(['replay', file, '--engine', 'real']), pattern);
+      }
+    });
+  });
+
   describe('bad usage: exit 2, one line on stderr, no stack trace', () => {
     const cases: [string, string[], RegExp][] = [
       ['no scenario', ['check'], /name a scenario .* or give --all/],
@@ -100,6 +139,11 @@ describe('lockstep list / check / replay / docs (command line)', function () {
       ['bench with an argument', ['bench', 'now'], /bench takes no arguments/],
       ['barrier with too many workers', ['barrier', '--workers', '99', '--mode', 'deferred'], /--workers must be an integer/],
       ['barrier with a bad mode', ['barrier', '--workers', '2', '--mode', 'exclusive'], /--mode must be deferred or immediate/],
+      ['no command at all', [], /name a command/],
+      ['--runs with the exhaustive strategy', ['check', 'tickets', '--runs', '5'], /--runs applies to --strategy random or pct/],
+      ['--mermaid with both engines', ['check', 'tickets', '--mermaid', '--engine', 'both'], /--mermaid draws one diagram/],
+      ['--trace-out in a missing folder', ['check', 'tickets', '--variant', 'deferred', '--trace-out', '/nonexistent/t.json'], /--trace-out \/nonexistent\/t.json: cannot write there: ENOENT/],
+      ['--trace-out naming a folder', ['check', 'tickets', '--variant', 'deferred', '--trace-out', '/'], /is a folder: give a file name/],
     ];
     for (const [label, args, pattern] of cases) it(label, () => assertUsageError(lockstep(args), pattern));
 

@@ -1,8 +1,8 @@
 /**
  * `lockstep barrier`: the truly concurrent reproduction of the Actifix post-mortem (seed 002). N worker threads,
  * each with its own connection and a real busy timeout, released together by an Atomics barrier, each
- * acquiring its own ticket in a DEFERRED or IMMEDIATE transaction. A demonstration: exits 0 after printing,
- * whatever the outcome; 2 on bad usage.
+ * acquiring its own ticket in a DEFERRED or IMMEDIATE transaction. Exit 0 when every worker acquired its ticket
+ * in every run (every-worker-acquires held), 1 when some run broke it (the seed's bug, reproduced), 2 on bad usage.
  */
 import { parseArgs } from 'node:util';
 import { renderBarrier, runBarrier, type BarrierJournal, type BarrierMode } from '../../../impl/barrier/index.js';
@@ -104,6 +104,6 @@ export const barrierCommand: Command = {
       holdAfterRead: options.holdAfterRead,
     });
     process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderBarrier(result));
-    return 0;
+    return result.summary.runsAllAcquired === result.summary.runs ? 0 : 1;
   },
 };

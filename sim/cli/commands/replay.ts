@@ -39,9 +39,27 @@ export const replayCommand: Command = {
     if (binding === undefined) throw new UsageError(`${file}: unknown scenario '${trace.scenario}'`);
     if (!binding.entry.variants.some((v) => v.name === trace.variant)) throw new UsageError(`${file}: unknown variant '${trace.variant}' of ${trace.scenario}`);
     const engine: EngineName = choiceOption('--engine', options.values.get('--engine') ?? trace.engine, ['sim', 'real'] as const);
+    // The trace's parameters go through the same checks as the command line's: a hand-edited trace is input.
+    const params: Record<string, string | number> = {};
+    for (const key of Object.keys(trace.params)) {
+      if (!binding.params.some((p) => p.name === key)) throw new UsageError(`${file}: unknown parameter '${key}' of ${trace.scenario} (expected ${binding.params.map((p) => p.name).join(', ')})`);
+    }
+    for (const spec of binding.params) {
+      const value = trace.params[spec.name];
+      if (value === undefined) {
+        params[spec.name] = spec.default;
+        continue;
+      }
+      if (typeof value !== typeof spec.default) throw new UsageError(`${file}: parameter '${spec.name}' must be a ${typeof spec.default}, got ${JSON.stringify(value)}`);
+      try {
+        params[spec.name] = spec.parse(String(value));
+      } catch (error) {
+        throw new UsageError(`${file}: parameter ${(error as Error).message}`);
+      }
+    }
     let model;
     try {
-      model = binding.model(trace.variant, trace.params);
+      model = binding.model(trace.variant, params);
     } catch (error) {
       throw new UsageError(`${file}: ${(error as Error).message}`);
     }
@@ -53,18 +71,27 @@ export const replayCommand: Command = {
       if (error instanceof ScheduleError) throw new UsageError(`${file}: ${error.message}`);
       throw error;
     }
+    // A trace runs to the end of the run or stops at a violation; anything else judges nothing (or ignores steps).
+    const ranOut = model.enabled(replayWorld(model, modelRun.schedule)).length === 0;
+    if (modelRun.schedule.length < trace.schedule.length && (modelRun.violation === null || ranOut)) {
+      throw new UsageError(`${file}: the run ends after ${modelRun.schedule.length} steps, but the schedule has ${trace.schedule.length}`);
+    }
     const endsRun = modelRun.schedule.length === trace.schedule.length && model.enabled(replayWorld(model, trace.schedule)).length === 0;
+    if (modelRun.violation === null && !endsRun) {
+      const open = model.actors.filter((_, a) => model.enabled(replayWorld(model, trace.schedule)).includes(a));
+      throw new UsageError(`${file}: the schedule stops after ${trace.schedule.length} steps while ${open.join(', ')} can still step: a trace runs to the end or to a violation`);
+    }
     const run =
       engine === 'sim'
         ? { steps: modelRun.steps, violation: modelRun.violation, mismatch: null }
-        : await replayOnReal(() => binding.openReal(trace.variant, trace.params), binding.properties, trace.schedule, modelRun.steps, endsRun);
+        : await replayOnReal(() => binding.openReal(trace.variant, params), binding.properties, trace.schedule, modelRun.steps, endsRun);
     const differsFromSaved = firstDifference(trace.steps, run.steps);
     const verdict = run.violation === null ? 'holds' : 'violation';
     const result = {
       scenario: trace.scenario,
       variant: trace.variant,
       engine,
-      params: trace.params,
+      params,
       schedule: trace.schedule,
       steps: run.steps,
       verdict,
