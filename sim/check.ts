@@ -178,6 +178,9 @@ export async function check<W, O>(binding: ScenarioBinding<W, O>, options: Check
   const notable: Record<string, number> = {};
   let replayed = 0;
   for (const run of runs) {
+    // The lock-step handshake runs on promises alone; between schedules, let the event loop take signals
+    // (Ctrl-C) and I/O, so a long real check can be stopped.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     // A run that stopped on a safety violation is a prefix; every other model run is whole.
     const endsRun = run.violation === null || !safetyNames.has(run.violation.property);
     const real = await replayOnReal(() => binding.openReal(options.variant, options.params), binding.properties, run.schedule, run.steps, endsRun);

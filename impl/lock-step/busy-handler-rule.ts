@@ -4,8 +4,8 @@
  * in impl/lock-step/OBSERVATIONS.md: btree.c sqlite3BtreeBeginTrans retries through the busy handler only
  * while the connection has no read transaction open; pager.c waits (pager_wait_on_lock) for EXCLUSIVE in
  * rollback mode whoever asks, so COMMIT and anything else that needs EXCLUSIVE there always waits; a
- * SQLITE_BUSY_SNAPSHOT never waits. measureWouldWait and the barrier harness check this rule against real
- * blocking.
+ * SQLITE_BUSY_SNAPSHOT never waits. test/impl/busy-handler-rule.test.ts checks this rule against real blocking
+ * (a real busy timeout, every busy statement timed).
  */
 export type StatementKind = 'begin-deferred' | 'begin-immediate' | 'begin-exclusive' | 'read' | 'write' | 'commit' | 'rollback';
 

@@ -5,6 +5,7 @@
  */
 import { UsageError } from './usage-error.js';
 import { COMMANDS } from './commands/index.js';
+import { useScratchRoot } from './scratch-root.js';
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -17,6 +18,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
+  useScratchRoot();
   try {
     if (command === undefined) {
       throw new UsageError(`unknown command '${name}'; expected one of: ${COMMANDS.map((c) => c.name).join(', ')}`);
