@@ -46,6 +46,8 @@ export interface CheckResult {
   readonly seed: number;
   /** The --runs asked for (random, pct), so that a failure's reproduce line asks for the same. */
   readonly runs: number;
+  /** The exhaustive bound on distinct worlds used, so that a reproduce line asks for the same. */
+  readonly maxWorlds: number;
   readonly verdict: Verdict;
   readonly property: string | null;
   readonly message: string | null;
@@ -93,6 +95,7 @@ function checkOnModel<W, O>(binding: ScenarioBinding<W, O>, model: ScenarioModel
     params: options.params,
     seed: options.seed,
     runs: options.runs,
+    maxWorlds: (options.limits ?? DEFAULT_EXHAUSTIVE_LIMITS).maxWorlds,
     mismatch: null,
   };
   switch (options.strategy) {

@@ -3,10 +3,12 @@ import type { CheckResult } from '../check.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
 import { renderTable, tableRows } from '../render/trace-table.js';
 import { renderMermaid } from '../render/trace-mermaid.js';
+import { DEFAULT_EXHAUSTIVE_LIMITS } from '../strategies/exhaustive-strategy.js';
 
 export function checkCommandLine(result: CheckResult, binding: ScenarioBinding<never, never>): string {
   const parts = ['lockstep check', result.scenario, '--variant', result.variant, '--engine', result.engine, '--strategy', result.strategy];
   if (result.strategy !== 'exhaustive') parts.push('--runs', String(result.runs), '--seed', String(result.seed));
+  if (result.strategy === 'exhaustive' && result.maxWorlds !== DEFAULT_EXHAUSTIVE_LIMITS.maxWorlds) parts.push('--max-worlds', String(result.maxWorlds));
   for (const spec of binding.params) {
     const value = result.params[spec.name];
     if (value !== undefined && value !== spec.default) parts.push(`--${spec.flag}`, String(value));

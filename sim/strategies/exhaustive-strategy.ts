@@ -118,7 +118,7 @@ export function exploreExhaustively<W, O>(
         if (found(violation, key)) return result('violation', first!.violation, key, null);
         if (violation !== null) continue; // a run ends where it breaks a safety property
         if (parents.size >= limits.maxWorlds) {
-          return result('limit-reached', null, null, `maxWorlds ${limits.maxWorlds}: the state space is larger; raise the limit or use fewer workers`);
+          return result('limit-reached', null, null, `maxWorlds ${limits.maxWorlds}: the state space is larger; raise it (check --max-worlds N) or use fewer workers`);
         }
         next.push({ world, key, depth: node.depth + 1 });
       }

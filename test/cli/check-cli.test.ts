@@ -57,6 +57,13 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     assert.equal(doc['counterexample'], null);
   });
 
+  it('a limit reached is its own verdict: exit 1, nothing proven, and the reproduce line keeps the bound', () => {
+    const ran = lockstep(['check', 'tickets', '--variant', 'immediate', '--max-worlds', '10']);
+    assert.equal(ran.status, 1);
+    assert.match(ran.stdout, /verdict: LIMIT REACHED, nothing proven: maxWorlds 10: .*check --max-worlds N/);
+    assert.match(ran.stdout, /\nreproduce: lockstep check tickets --variant immediate --engine sim --strategy exhaustive --max-worlds 10\n/);
+  });
+
   it('check --mermaid prints a sequence diagram source and nothing else', () => {
     const ran = lockstep(['check', 'tickets', '--variant', 'deferred', '--mermaid']);
     assert.equal(ran.status, 1);

@@ -13,6 +13,7 @@ import type { Expectation } from '../../../properties/catalogue.js';
 import { documentedRuns } from '../../../properties/catalogue.js';
 import type { CheckResult, StrategyName } from '../../check.js';
 import { check, STRATEGIES } from '../../check.js';
+import { DEFAULT_EXHAUSTIVE_LIMITS } from '../../strategies/exhaustive-strategy.js';
 import type { ScenarioBinding } from '../../scenario-binding.js';
 import { findBinding, SCENARIOS } from '../../scenarios/index.js';
 import type { EngineName, ScenarioParams } from '../../trace.js';
@@ -27,7 +28,7 @@ const DEFAULT_SEED = 42;
 export const checkCommand: Command = {
   name: 'check',
   synopsis:
-    'check SCENARIO [--variant V] [--engine sim|real|both] [--strategy exhaustive|random|pct] [--runs N] [--seed S] [--workers N] [--journal delete|wal] [--trace-out FILE] [--json | --mermaid]\n  lockstep check --all [--json]',
+    'check SCENARIO [--variant V] [--engine sim|real|both] [--strategy exhaustive|random|pct] [--runs N] [--seed S] [--workers N] [--journal delete|wal] [--max-worlds N] [--trace-out FILE] [--json | --mermaid]\n  lockstep check --all [--json]',
   run: (argv) => runCheck(argv),
 };
 
@@ -47,6 +48,7 @@ async function runCheck(argv: readonly string[]): Promise<number> {
       '--runs': 'a number of schedules, 1 to 1000000',
       '--seed': 'an integer',
       '--trace-out': 'a file to write the counterexample trace to',
+      '--max-worlds': 'the most distinct worlds exhaustive may visit, 1 to 50000000',
       ...paramFlags(),
     },
   });
@@ -78,9 +80,12 @@ async function runCheck(argv: readonly string[]): Promise<number> {
     }
   }
   for (const flag of options.values.keys()) {
-    const known = ['--variant', '--engine', '--strategy', '--runs', '--seed', '--trace-out'].includes(flag) || binding.params.some((p) => `--${p.flag}` === flag);
+    const known = ['--variant', '--engine', '--strategy', '--runs', '--seed', '--trace-out', '--max-worlds'].includes(flag) || binding.params.some((p) => `--${p.flag}` === flag);
     if (!known) throw new UsageError(`option ${flag} does not apply to scenario ${name}`);
   }
+  const maxWorldsText = options.values.get('--max-worlds');
+  const limits = maxWorldsText === undefined ? DEFAULT_EXHAUSTIVE_LIMITS : { ...DEFAULT_EXHAUSTIVE_LIMITS, maxWorlds: integerOption('--max-worlds', maxWorldsText, 1, 50_000_000) };
+  if (maxWorldsText !== undefined && strategy !== 'exhaustive') throw new UsageError('--max-worlds applies to --strategy exhaustive only');
   if (strategy === 'exhaustive') {
     for (const flag of ['--runs', '--seed']) if (options.values.has(flag)) throw new UsageError(`${flag} applies to --strategy random or pct, not to exhaustive`);
   }
@@ -92,7 +97,7 @@ async function runCheck(argv: readonly string[]): Promise<number> {
   let exit = 0;
   for (const engine of engines) {
     const started = performance.now();
-    const result = await check(binding, { variant, engine, strategy, runs, seed, params, progress: (line) => process.stderr.write(`${line}\n`) });
+    const result = await check(binding, { variant, engine, strategy, runs, seed, params, limits, progress: (line) => process.stderr.write(`${line}\n`) });
     const elapsedMs = Math.round(performance.now() - started);
     results.push({ ...result, elapsedMs });
     if (result.verdict !== 'holds' || result.mismatch !== null) exit = 1;
