@@ -11,6 +11,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
+import { decideBusyWait, isBusy, sqliteKeyPart } from '../sqlite/virtual-busy-timeout.js';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
@@ -71,9 +72,6 @@ export function nextPoolStep(worker: WorkerSnapshot): PoolStep | null {
   }
 }
 
-function isBusy(outcome: StepOutcome): boolean {
-  return outcome.status === 'busy' || outcome.status === 'busy_snapshot';
-}
 
 function eventOf(outcome: StepOutcome): PoolWorkerEvent {
   if (outcome.status !== 'ok') return { type: 'SQL_FAILED', code: outcome.code ?? outcome.status, inTransaction: outcome.inTransaction };
@@ -166,22 +164,10 @@ export function createPoolModel(params: PoolParams): ScenarioModel<PoolWorld, Po
     }
     const deadline = world.deadlines[actor] ?? null;
     const result = stepSqliteWorld(world.sqlite, next.conn, next.command);
-    let clock = world.clock;
-    let waited: WaitNote = null;
-    let nextWorker = worker;
-    if (isBusy(result.outcome) && deadline !== null) {
-      clock = Math.max(clock, deadline);
-      deadlines[actor] = null;
-      waited = 'timed-out';
-      [nextWorker] = transition(poolWorkerMachine, worker, eventOf(result.outcome));
-    } else if (isBusy(result.outcome) && result.outcome.wouldWait === true && busyTimeoutMs > 0) {
-      deadlines[actor] = clock + busyTimeoutMs;
-      waited = 'waits';
-    } else {
-      deadlines[actor] = null;
-      if (isBusy(result.outcome)) waited = 'at-once';
-      [nextWorker] = transition(poolWorkerMachine, worker, eventOf(result.outcome));
-    }
+    const decision = decideBusyWait(result.outcome, deadline, world.clock, busyTimeoutMs);
+    const { clock, waited } = decision;
+    deadlines[actor] = decision.deadline;
+    const [nextWorker] = decision.deliver ? transition(poolWorkerMachine, worker, eventOf(result.outcome)) : [worker];
     workersNext[actor] = nextWorker;
     const prefix = scheme === 'thread-local' ? '' : `${connectionName(next.conn)}: `;
     return {

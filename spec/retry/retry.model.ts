@@ -16,6 +16,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
+import { decideBusyWait, isBusy, sqliteKeyPart, type WaitNote } from '../sqlite/virtual-busy-timeout.js';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
@@ -103,7 +104,7 @@ export function retryActionText(step: RetryStep): string {
   }
 }
 
-export type WaitNote = 'at-once' | 'waits' | 'timed-out' | null;
+export type { WaitNote } from '../sqlite/virtual-busy-timeout.js';
 
 /** The words of a statement's outcome: a read shows the value; a busy one says whether it waited. */
 export function retryOutcomeText(outcome: StepOutcome, waited: WaitNote): string {
@@ -120,9 +121,6 @@ export function retryOutcomeText(outcome: StepOutcome, waited: WaitNote): string
   }
 }
 
-function isBusy(outcome: StepOutcome): boolean {
-  return outcome.status === 'busy' || outcome.status === 'busy_snapshot';
-}
 
 function eventOf(outcome: StepOutcome): RetryWorkerEvent {
   if (outcome.status !== 'ok') return { type: 'SQL_FAILED', code: outcome.code ?? outcome.status, inTransaction: outcome.inTransaction };
@@ -185,23 +183,10 @@ export function createRetryModel(params: RetryParams): ScenarioModel<RetryWorld,
     }
     const deadline = world.timers[actor] ?? null;
     const result = stepSqliteWorld(world.sqlite, actor, next.command);
-    let clock = world.clock;
-    let waited: WaitNote = null;
-    let nextWorker = worker;
-    if (isBusy(result.outcome) && deadline !== null) {
-      // A waiting statement that still fails is only scheduled at its deadline: the busy timeout fired.
-      clock = Math.max(clock, deadline);
-      timers[actor] = null;
-      waited = 'timed-out';
-      [nextWorker] = transition(retryWorkerMachine, worker, eventOf(result.outcome));
-    } else if (isBusy(result.outcome) && result.outcome.wouldWait === true && busyTimeoutMs > 0) {
-      timers[actor] = clock + busyTimeoutMs;
-      waited = 'waits';
-    } else {
-      timers[actor] = null;
-      if (isBusy(result.outcome)) waited = 'at-once';
-      [nextWorker] = transition(retryWorkerMachine, worker, eventOf(result.outcome));
-    }
+    const decision = decideBusyWait(result.outcome, deadline, world.clock, busyTimeoutMs);
+    const { clock, waited } = decision;
+    timers[actor] = decision.deadline;
+    const [nextWorker] = decision.deliver ? transition(retryWorkerMachine, worker, eventOf(result.outcome)) : [worker];
     if ((nextWorker.value as RetryWorkerState) === 'backingOff') timers[actor] = clock + nextWorker.context.delayMs;
     workersNext[actor] = nextWorker;
     return {
@@ -248,13 +233,7 @@ export function createRetryModel(params: RetryParams): ScenarioModel<RetryWorld,
         return [w.value, c.value, c.attempt, c.mostAttempts, c.draws, c.delayMs, c.resume, c.error];
       }),
       world.timers.map((t) => (t === null ? null : t - world.clock)),
-      sqlite.committed,
-      sqlite.connections.snapshots.map((c) => [
-        c.value,
-        c.context.own,
-        c.context.snapshot,
-        c.context.snapshotVersion === null ? null : c.context.snapshotVersion === sqlite.version,
-      ]),
+      sqliteKeyPart(sqlite),
     ]) as WorldKey;
   }
 

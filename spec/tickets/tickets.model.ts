@@ -11,6 +11,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
+import { decideBusyWait, isBusy, sqliteKeyPart } from '../sqlite/virtual-busy-timeout.js';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { BeginMode, Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
@@ -95,9 +96,6 @@ export function outcomeText(outcome: StepOutcome, waited: 'at-once' | 'waits' | 
   }
 }
 
-function isBusy(outcome: StepOutcome): boolean {
-  return outcome.status === 'busy' || outcome.status === 'busy_snapshot';
-}
 
 function eventOf(outcome: StepOutcome): TicketWorkerEvent {
   return outcome.status === 'ok'
@@ -157,23 +155,10 @@ export function createTicketsModel(params: TicketsParams): ScenarioModel<Tickets
     const deadline = world.deadlines[actor] ?? null;
     const result = stepSqliteWorld(world.sqlite, actor, command);
     const deadlines = world.deadlines.slice();
-    let clock = world.clock;
-    let waited: 'at-once' | 'waits' | 'timed-out' | null = null;
-    let nextWorker = worker;
-    if (isBusy(result.outcome) && deadline !== null) {
-      // A retry that still fails is only scheduled when its deadline has come: the timeout fires.
-      clock = Math.max(clock, deadline);
-      deadlines[actor] = null;
-      waited = 'timed-out';
-      [nextWorker] = transition(ticketWorkerMachine, worker, eventOf(result.outcome));
-    } else if (isBusy(result.outcome) && result.outcome.wouldWait === true && busyTimeoutMs > 0) {
-      deadlines[actor] = clock + busyTimeoutMs;
-      waited = 'waits';
-    } else {
-      deadlines[actor] = null;
-      if (isBusy(result.outcome)) waited = 'at-once';
-      [nextWorker] = transition(ticketWorkerMachine, worker, eventOf(result.outcome));
-    }
+    const decision = decideBusyWait(result.outcome, deadline, world.clock, busyTimeoutMs);
+    const { clock, waited } = decision;
+    deadlines[actor] = decision.deadline;
+    const [nextWorker] = decision.deliver ? transition(ticketWorkerMachine, worker, eventOf(result.outcome)) : [worker];
     const workersNext = world.workers.slice();
     workersNext[actor] = nextWorker;
     return {
@@ -243,13 +228,7 @@ export function createTicketsModel(params: TicketsParams): ScenarioModel<Tickets
     return JSON.stringify([
       world.workers.map((w) => [w.value, w.context.ticket, w.context.error]),
       world.deadlines.map((d) => (d === null ? null : d - world.clock)),
-      sqlite.committed,
-      sqlite.connections.snapshots.map((c) => [
-        c.value,
-        c.context.own,
-        c.context.snapshot,
-        c.context.snapshotVersion === null ? null : c.context.snapshotVersion === sqlite.version,
-      ]),
+      sqliteKeyPart(sqlite),
     ]) as WorldKey;
   }
 
