@@ -87,6 +87,11 @@ export const staleRaceCommand: Command = {
       },
     });
     process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderStaleLockRace(result));
+    if (!options.json && result.twoHolders > 0) {
+      // A free race is not a schedule: it cannot be replayed, only run again; the lock-step check replays one.
+      const again = `lockstep stale-race ${argv.filter((a) => a !== '--json').join(' ')}`;
+      process.stdout.write(`run again: ${again}\nreplay a schedule that breaks it: lockstep check stale-lock --variant ${options.variant} --engine both --contenders ${options.contenders} --tries ${options.maxTries}\n`);
+    }
     return result.twoHolders > 0 ? 1 : 0;
   },
 };
