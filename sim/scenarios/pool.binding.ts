@@ -53,5 +53,5 @@ export const poolBinding: ScenarioBinding<PoolWorld, PoolObservation> = {
   ],
   properties: POOL_PROPERTIES,
   model: (variant, params) => createPoolModel(poolParams(variant, params)),
-  openReal: (variant, params) => (poolRuntime(variant, params) === 'threads' ? openPoolThreadsRun : openPoolRun)(poolParams(variant, params)),
+  openReal: async (variant, params) => (poolRuntime(variant, params) === 'threads' ? openPoolThreadsRun : openPoolRun)(poolParams(variant, params)),
 };
