@@ -6,7 +6,7 @@
  * violation agrees on both engines; determinism, replay and pinned counts; the pool itself.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -119,6 +119,46 @@ describe('pool (seeds 003 and 004)', function () {
       });
     });
   }
+
+  describe('--runtime threads (every worker a real worker thread with its own connection)', () => {
+    const onThreads = (variant: string, journal: Journal, engine: 'sim' | 'real' = 'real') => {
+      const o = opts(variant, journal, engine);
+      return { ...o, params: { ...o.params, runtime: 'threads' } };
+    };
+
+    for (const [variant, window] of [['thread-local', 'write-lock-contention'], ['bounded-pool', 'pool-exhausted']] as const) {
+      it(`${variant} on threads: schedules covering every transition agree with the model and hold, ${window} reached`, async () => {
+        const onReal = await check(poolBinding, onThreads(variant, 'delete'));
+        assert.equal(onReal.mismatch, null);
+        assert.equal(onReal.verdict, 'holds');
+        assert.ok(onReal.explored.schedules > 0);
+        assert.ok((onReal.notable[window] ?? 0) > 0, `${window} reached on threads`);
+      });
+    }
+
+    for (const journal of ['delete', 'wal'] as const) {
+      it(`bounded-pool-deferred (${journal}): the shortest counterexample replays on threads, every step agreeing, the same violation`, async () => {
+        const sim = await check(poolBinding, onThreads('bounded-pool-deferred', journal, 'sim'));
+        assert.equal(sim.verdict, 'violation');
+        const trace = sim.counterexample!;
+        assert.equal(trace.params['runtime'], 'threads');
+        const onReal = await replayOnReal(() => poolBinding.openReal('bounded-pool-deferred', trace.params), POOL_PROPERTIES, trace.schedule, trace.steps, true);
+        assert.equal(onReal.mismatch, null, 'the threads took the same steps with the same outcomes');
+        assert.deepEqual(onReal.steps, trace.steps);
+        assert.equal(onReal.violation?.property, 'no-busy-escapes');
+      });
+    }
+
+    it('shared-connection is refused on threads, saying why; the run folder of a threads run is removed by close()', async () => {
+      const p = { ...params('delete'), runtime: 'threads' };
+      assert.throws(() => poolBinding.model('shared-connection', p), /cannot exist in Node/);
+      await assert.rejects(poolBinding.openReal('shared-connection', p), /cannot exist in Node/);
+      const run = (await poolBinding.openReal('thread-local', p)) as Awaited<ReturnType<typeof poolBinding.openReal>> & { dir: string };
+      await run.step(0);
+      await run.close();
+      assert.throws(() => statSync(run.dir), /ENOENT/);
+    });
+  });
 
   it('same seed, byte-identical trace (random and pct)', async () => {
     for (const strategy of ['random', 'pct'] as const) {

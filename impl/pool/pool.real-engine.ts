@@ -56,7 +56,7 @@ export interface PoolRealRun extends RealRun {
 }
 
 /** Marks its worker as using the connection when the unit's BEGIN runs (the unit ends when increment() settles). */
-class UsageTrackingRunner implements StatementRunner {
+export class UsageTrackingRunner implements StatementRunner {
   constructor(
     private readonly inner: LockStepStatementRunner,
     private readonly onBegin: () => void,
@@ -77,7 +77,7 @@ class UsageTrackingRunner implements StatementRunner {
 
 const workerName = (i: number): string => `worker-${i}`;
 const isBusyCode = (code: string): boolean => code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_');
-const NO_RETRY = { maxAttempts: 1, baseDelayMs: 0, clock: systemClock, random: () => 0 };
+export const NO_RETRY = { maxAttempts: 1, baseDelayMs: 0, clock: systemClock, random: () => 0 };
 
 export function connectionCount(options: Pick<PoolRunOptions, 'workers' | 'scheme' | 'poolSize'>): number {
   switch (options.scheme) {

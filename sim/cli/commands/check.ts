@@ -83,6 +83,12 @@ async function runCheck(argv: readonly string[]): Promise<number> {
     const known = ['--variant', '--engine', '--strategy', '--runs', '--seed', '--trace-out', '--max-worlds'].includes(flag) || binding.params.some((p) => `--${p.flag}` === flag);
     if (!known) throw new UsageError(`option ${flag} does not apply to scenario ${name}`);
   }
+  // A model refuses parameters that cannot go together (say, a variant that has no form on a runtime): bad usage.
+  try {
+    binding.model(variant, params);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const maxWorldsText = options.values.get('--max-worlds');
   const limits = maxWorldsText === undefined ? DEFAULT_EXHAUSTIVE_LIMITS : { ...DEFAULT_EXHAUSTIVE_LIMITS, maxWorlds: integerOption('--max-worlds', maxWorldsText, 1, 50_000_000) };
   if (maxWorldsText !== undefined && strategy !== 'exhaustive') throw new UsageError('--max-worlds applies to --strategy exhaustive only');
