@@ -147,6 +147,7 @@ describe('lockstep list / check / replay / docs (command line)', function () {
       ['barrier with too many workers', ['barrier', '--workers', '99', '--mode', 'deferred'], /--workers must be an integer/],
       ['barrier with a bad mode', ['barrier', '--workers', '2', '--mode', 'exclusive'], /--mode must be deferred or immediate/],
       ['no command at all', [], /name a command/],
+      ['a connection shared by threads, which Node cannot do', ['check', 'pool', '--variant', 'shared-connection', '--runtime', 'threads'], /thread/],
       ['--runs with the exhaustive strategy', ['check', 'tickets', '--runs', '5'], /--runs applies to --strategy random or pct/],
       ['--mermaid with both engines', ['check', 'tickets', '--mermaid', '--engine', 'both'], /--mermaid draws one diagram/],
       ['--trace-out in a missing folder', ['check', 'tickets', '--variant', 'deferred', '--trace-out', '/nonexistent/t.json'], /--trace-out \/nonexistent\/t.json: cannot write there: ENOENT/],
