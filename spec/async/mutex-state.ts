@@ -37,3 +37,34 @@ export const RELEASE_LOCK = 'release lock';
 export function mutexLabel(mutex: MutexState, actor: number): string {
   return mutex.holder === actor ? 'lock' : mutex.queue.includes(actor) ? 'queued' : '';
 }
+
+/** The lock's events, as the task machines of both async scenarios name them. */
+export type MutexEvent = { readonly type: 'LOCK_ACQUIRED' } | { readonly type: 'LOCK_QUEUED' } | { readonly type: 'LOCK_HANDED' } | { readonly type: 'LOCK_RELEASED' };
+
+/** One step a task takes on the lock: the lock after it, the event for the task's machine, and the trace words. */
+export interface MutexStep {
+  readonly mutex: MutexState;
+  readonly event: MutexEvent;
+  readonly action: string;
+  readonly outcome: string;
+}
+
+/** `acquire lock`: taken when free and nobody queues, else queued behind the holder. */
+export function acquireStep(mutex: MutexState, actor: number, nameOf: (actor: number) => string): MutexStep {
+  const attempt = acquireMutex(mutex, actor);
+  return attempt.kind === 'acquired'
+    ? { mutex: attempt.mutex, event: { type: 'LOCK_ACQUIRED' }, action: ACQUIRE_LOCK, outcome: 'acquired' }
+    : { mutex: attempt.mutex, event: { type: 'LOCK_QUEUED' }, action: ACQUIRE_LOCK, outcome: `held by ${nameOf(attempt.holder)}, waits` };
+}
+
+/** `wait for lock`: only once the lock has been handed to the actor (the scenario's enabled() ensures it). */
+export function waitStep(mutex: MutexState, actor: number, nameOf: (actor: number) => string): MutexStep {
+  if (mutex.holder !== actor) throw new RangeError(`${nameOf(actor)} cannot step: the lock has not been handed to it`);
+  return { mutex, event: { type: 'LOCK_HANDED' }, action: WAIT_FOR_LOCK, outcome: 'acquired' };
+}
+
+/** `release lock`: handed straight to the first waiter, or free. */
+export function releaseStep(mutex: MutexState, nameOf: (actor: number) => string): MutexStep {
+  const released = releaseMutex(mutex);
+  return { mutex: released.mutex, event: { type: 'LOCK_RELEASED' }, action: RELEASE_LOCK, outcome: released.handedTo === null ? 'free' : `handed to ${nameOf(released.handedTo)}` };
+}

@@ -7,7 +7,7 @@
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
-import { ACQUIRE_LOCK, acquireMutex, FREE_MUTEX, mutexLabel, RELEASE_LOCK, releaseMutex, WAIT_FOR_LOCK } from '../async/mutex-state.js';
+import { acquireStep, FREE_MUTEX, mutexLabel, releaseStep, waitStep } from '../async/mutex-state.js';
 import type { MutexState } from '../async/mutex-state.js';
 import type { GetterTaskEvent, GetterTaskState } from './client-getter-task.machine.js';
 import { getterTaskMachine } from './client-getter-task.machine.js';
@@ -71,25 +71,13 @@ export function createSingletonModel(params: SingletonParams): ScenarioModel<Sin
     let outcome: string;
     const state = stateOf(task);
     switch (state) {
-      case 'locking': {
-        const attempt = acquireMutex(world.mutex, actor);
-        next = { ...world, mutex: attempt.mutex };
-        action = ACQUIRE_LOCK;
-        if (attempt.kind === 'acquired') {
-          event = { type: 'LOCK_ACQUIRED' };
-          outcome = 'acquired';
-        } else {
-          event = { type: 'LOCK_QUEUED' };
-          outcome = `held by ${taskName(attempt.holder)}, waits`;
-        }
+      case 'locking':
+      case 'waiting': {
+        const lock = state === 'locking' ? acquireStep(world.mutex, actor, taskName) : waitStep(world.mutex, actor, taskName);
+        next = { ...world, mutex: lock.mutex };
+        ({ event, action, outcome } = lock);
         break;
       }
-      case 'waiting':
-        if (world.mutex.holder !== actor) throw new RangeError(`${name} cannot step: the lock has not been handed to it`);
-        event = { type: 'LOCK_HANDED' };
-        action = WAIT_FOR_LOCK;
-        outcome = 'acquired';
-        break;
       case 'reading':
         action = 'read client';
         if (world.shared === null) {
@@ -117,11 +105,9 @@ export function createSingletonModel(params: SingletonParams): ScenarioModel<Sin
         break;
       }
       case 'releasing': {
-        const released = releaseMutex(world.mutex);
-        next = { ...world, mutex: released.mutex };
-        event = { type: 'LOCK_RELEASED' };
-        action = RELEASE_LOCK;
-        outcome = released.handedTo === null ? 'free' : `handed to ${taskName(released.handedTo)}`;
+        const lock = releaseStep(world.mutex, taskName);
+        next = { ...world, mutex: lock.mutex };
+        ({ event, action, outcome } = lock);
         break;
       }
       case 'starting':
