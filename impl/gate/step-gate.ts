@@ -137,3 +137,21 @@ export class LockStepGates {
     return this.actors[actor] ?? `actor ${actor}`;
   }
 }
+
+/**
+ * Releases `actor` for one step and returns the one record that step appended to the actor's record lists
+ * (whatever its code logs at each gate it passes: a statement, a shared-memory access). A step that appended
+ * none, or several, breaks the driver's contract (the code passed a gate without recording, or failed): the
+ * error names the actor and, when its program failed, why.
+ */
+export async function stepOneRecord<R>(gates: LockStepGates, actor: number, lists: readonly (readonly R[])[]): Promise<R> {
+  const before = lists.map((list) => list.length);
+  await gates.step(actor);
+  const taken = lists.flatMap((list, i) => list.slice(before[i]));
+  const record = taken[0];
+  if (record === undefined || taken.length > 1) {
+    const failure = gates.status(actor) === 'failed' ? `: ${String(gates.error(actor))}` : '';
+    throw new Error(`${gates.actors[actor] ?? `actor ${actor}`} took a step that recorded ${taken.length} steps${failure}`);
+  }
+  return record;
+}

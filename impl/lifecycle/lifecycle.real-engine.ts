@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
-import { LockStepGates } from '../gate/step-gate.js';
+import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import { ExecutionSession, FixedExecutionSession, WorkerCrash, type SessionFaults } from './execution-session.js';
 import { LockStepRunner, timeText, VirtualClock } from './step-runner.js';
 import {
@@ -229,14 +229,7 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
         const runner = runners[actor];
         if (runner === undefined) throw new RangeError(`no actor ${actor}`);
         if (finished(actor)) throw new Error(`${actors[actor]} cannot step: it has finished`);
-        const before = runner.records.length;
-        await gates.step(actor);
-        const taken = runner.records.slice(before);
-        const record = taken[0];
-        if (record === undefined || taken.length > 1) {
-          const failure = gates.status(actor) === 'failed' ? `: ${String(gates.error(actor))}` : '';
-          throw new Error(`${actors[actor]} took a step that ran ${taken.length} steps${failure}`);
-        }
+        const record = await stepOneRecord(gates, actor, [runner.records]);
         return { actor: actors[actor]!, action: record.action, outcome: record.outcome };
       },
       observe: (): LifecycleObservation => {

@@ -5,7 +5,7 @@
  * never imports spec/).
  */
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
-import { LockStepGates } from '../gate/step-gate.js';
+import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import { RecordingSteps } from '../async/task-steps.js';
 import { HostTable, penalizeHostLocked, penalizeHostUnguarded, RunMetrics } from './host-penalties.js';
 
@@ -81,12 +81,11 @@ export async function openLostUpdateRun(options: LostUpdateRunOptions): Promise<
       const recorder = steps[actor];
       if (recorder === undefined) throw new RangeError(`no actor ${actor}`);
       if (gates.settled(actor)) throw new Error(`${actors[actor]} cannot step: it has finished`);
-      const before = recorder.records.length;
-      await gates.step(actor);
-      const taken = recorder.records.slice(before);
-      if (gates.status(actor) === 'failed') throw new Error(`${actors[actor]} failed: ${String(gates.error(actor))}`);
-      if (taken.length !== 1) throw new Error(`${actors[actor]} took a step that recorded ${taken.length} accesses`);
-      return { actor: actors[actor]!, ...taken[0]! };
+      // A task's program never fails here by design: a failure is the driver's contract broken, reported first.
+      const record = await stepOneRecord(gates, actor, [recorder.records]).finally(() => {
+        if (gates.status(actor) === 'failed') throw new Error(`${actors[actor]} failed: ${String(gates.error(actor))}`);
+      });
+      return { actor: actors[actor]!, ...record };
     },
     observe: () => ({
       tasks: actors.map((_, i) => viewOf(i)),

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
-import { LockStepGates } from '../gate/step-gate.js';
+import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import type { StatementKind, StatementRunner } from '../tickets/ticket-repository.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
 import { COUNTER_SCHEMA, CounterRepository, type CounterBeginMode } from '../retry/counter-repository.js';
@@ -228,16 +228,8 @@ export async function openPoolRun(options: PoolRunOptions): Promise<PoolRealRun>
         if (closed) throw new Error('the run is closed');
         if (actor < 0 || actor >= actors.length) throw new RangeError(`no actor ${actor}`);
         if (gates.settled(actor)) throw new Error(`${actors[actor]} cannot step: it has finished`);
-        const lists = recordsOf(actor);
-        const before = lists.map((l) => l.length);
-        await gates.step(actor);
+        const record = await stepOneRecord(gates, actor, recordsOf(actor));
         refreshCounter();
-        const taken = lists.flatMap((l, i) => l.slice(before[i] ?? 0));
-        const record = taken[0];
-        if (record === undefined || taken.length > 1) {
-          const failure = gates.status(actor) === 'failed' ? `: ${String(gates.error(actor))}` : '';
-          throw new Error(`${actors[actor]} took a step that ran ${taken.length} statements${failure}`);
-        }
         const isStatement = record.action !== 'acquire';
         return { actor: actors[actor]!, action: isStatement ? `${prefix(actor)}${record.action}` : record.action, outcome: record.outcome };
       },

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
-import { LockStepGates, type Gate } from '../gate/step-gate.js';
+import { LockStepGates, type Gate, stepOneRecord } from '../gate/step-gate.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
 import { COUNTER_SCHEMA, CounterRepository, type CounterBeginMode, type RetryPolicy } from './counter-repository.js';
 import type { Clock } from './retry-decorator.js';
@@ -176,15 +176,8 @@ export async function openRetryRun(options: RetryRunOptions): Promise<RetryRealR
         const runner = runners[actor];
         if (runner === undefined) throw new RangeError(`no actor ${actor}`);
         if (gates.settled(actor)) throw new Error(`${actors[actor]} cannot step: it has finished`);
-        const before = runner.records.length;
-        await gates.step(actor);
+        const record = await stepOneRecord(gates, actor, [runner.records]);
         refreshCounter();
-        const taken = runner.records.slice(before);
-        const record = taken[0];
-        if (record === undefined || taken.length > 1) {
-          const failure = gates.status(actor) === 'failed' ? `: ${String(gates.error(actor))}` : '';
-          throw new Error(`${actors[actor]} took a step that ran ${taken.length} statements${failure}`);
-        }
         return { actor: actors[actor]!, ...record };
       },
       observe: (): RetryObservation => {

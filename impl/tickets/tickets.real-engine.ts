@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
-import { LockStepGates, type Gate } from '../gate/step-gate.js';
+import { LockStepGates, type Gate, stepOneRecord } from '../gate/step-gate.js';
 import { busyHandlerWouldWait } from '../lock-step/busy-handler-rule.js';
 import { TICKETS_SCHEMA, TicketRepository, type StatementKind, type StatementRunner, type TicketLock, type TransactionMode } from './ticket-repository.js';
 
@@ -249,15 +249,8 @@ export async function openTicketsRun(options: TicketsRunOptions): Promise<Ticket
         const runner = runners[actor];
         if (runner === undefined) throw new RangeError(`no actor ${actor}`);
         if (gates.settled(actor)) throw new Error(`${actors[actor]} cannot step: it has finished`);
-        const before = runner.records.length;
-        await gates.step(actor);
+        const record = await stepOneRecord(gates, actor, [runner.records]);
         refreshHolders();
-        const taken = runner.records.slice(before);
-        const record = taken[0];
-        if (record === undefined || taken.length > 1) {
-          const failure = gates.status(actor) === 'failed' ? `: ${String(gates.error(actor))}` : '';
-          throw new Error(`${actors[actor]} took a step that ran ${taken.length} statements${failure}`);
-        }
         return { actor: actors[actor]!, ...record };
       },
       observe: (): TicketsObservation => {
