@@ -9,14 +9,12 @@
  * - `shared` is refused: one better-sqlite3 connection cannot be used by several threads.
  * Fresh threads per run; every thread is terminated and the folder removed by close(), also after a failure.
  */
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RealStepRecord } from '../engine-seam.js';
-import { COUNTER_SCHEMA } from '../retry/counter-repository.js';
-import { sqliteCodeOf } from '../tickets/tickets.real-engine.js';
+import { CounterObserver, createCounterDatabase } from '../retry/counter-database.js';
 import type { PoolObservation, PoolRealRun, PoolRunOptions, PoolWorkerView } from './pool.real-engine.js';
 import { connectionCount } from './pool.real-engine.js';
 import type { PoolThreadData, PoolThreadMessage, PoolThreadState } from './pool-thread.protocol.js';
@@ -47,8 +45,6 @@ function deliver(slot: ThreadSlot, message: PoolThreadMessage): void {
 }
 
 const workerName = (i: number): string => `worker-${i}`;
-const isBusyCode = (code: string): boolean => code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_');
-
 export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolRealRun> {
   const { workers, journal, mode, scheme, poolSize, busyTimeoutMs } = options;
   if (scheme === 'shared') throw new RangeError(SHARED_ON_THREADS);
@@ -65,13 +61,13 @@ export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolR
   const controlWords = new Int32Array(control);
   const poolSlots = new SharedArrayBuffer(poolSize * Int32Array.BYTES_PER_ELEMENT);
   const threads: ThreadSlot[] = [];
-  let observer: Database.Database | null = null;
+  let observer: CounterObserver | null = null;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     await Promise.all(threads.map((t) => t.worker.terminate().catch(() => undefined)));
-    if (observer?.open === true) observer.close();
+    observer?.close();
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -98,15 +94,10 @@ export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolR
     }
   };
 
-  let readCounter: Database.Statement<[], { v: number }>;
   try {
     const file = join(dir, 'counter.db');
-    const setup = new Database(file, { timeout: 0 });
-    setup.exec(COUNTER_SCHEMA);
-    if (journal === 'wal') setup.pragma('journal_mode = WAL');
-    setup.close();
-    observer = new Database(file, { timeout: 0, readonly: true });
-    readCounter = observer.prepare<[], { v: number }>("SELECT v FROM counter WHERE k = 'counter'");
+    createCounterDatabase(file, journal);
+    observer = new CounterObserver(file);
     for (const [i] of actors.entries()) {
       const data: PoolThreadData = { index: i, file, journal, mode, scheme, poolSize, busyTimeoutMs, control, slots: poolSlots };
       const worker = new Worker(WORKER_URL, { workerData: data });
@@ -128,12 +119,7 @@ export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolR
 
   let counter = 0;
   const refreshCounter = (): void => {
-    try {
-      counter = readCounter.get()?.v ?? 0;
-    } catch (error) {
-      if (isBusyCode(sqliteCodeOf(error) ?? '')) return;
-      throw error;
-    }
+    counter = observer!.read();
   };
   refreshCounter();
 

@@ -18,7 +18,8 @@ import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import type { StatementKind, StatementRunner } from '../tickets/ticket-repository.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
-import { COUNTER_SCHEMA, CounterRepository, type CounterBeginMode } from '../retry/counter-repository.js';
+import { CounterObserver, createCounterDatabase } from '../retry/counter-database.js';
+import { CounterRepository, type CounterBeginMode } from '../retry/counter-repository.js';
 import { systemClock } from '../retry/retry-decorator.js';
 import { ConnectionPool, type Lease } from './connection-pool.js';
 
@@ -76,7 +77,6 @@ export class UsageTrackingRunner implements StatementRunner {
 }
 
 const workerName = (i: number): string => `worker-${i}`;
-const isBusyCode = (code: string): boolean => code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_');
 export const NO_RETRY = { maxAttempts: 1, baseDelayMs: 0, clock: systemClock, random: () => 0 };
 
 export function connectionCount(options: Pick<PoolRunOptions, 'workers' | 'scheme' | 'poolSize'>): number {
@@ -106,25 +106,21 @@ export async function openPoolRun(options: PoolRunOptions): Promise<PoolRealRun>
   const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'lockstep-'));
   const handles: Database.Database[] = [];
   let pool: ConnectionPool | null = null;
+  let observer: CounterObserver | null = null;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     pool?.close();
+    observer?.close();
     for (const db of handles) if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const file = join(dir, 'counter.db');
     const actors = Array.from({ length: options.workers }, (_, i) => workerName(i));
-    const setup = new Database(file, { timeout: 0 });
-    handles.push(setup);
-    setup.exec(COUNTER_SCHEMA);
-    if (options.journal === 'wal') setup.pragma('journal_mode = WAL');
-    setup.close();
-    const observer = new Database(file, { timeout: 0, readonly: true });
-    handles.push(observer);
-    const readCounter = observer.prepare<[], { v: number }>("SELECT v FROM counter WHERE k = 'counter'");
+    createCounterDatabase(file, options.journal);
+    observer = new CounterObserver(file);
 
     // The connections: opened before anyone steps (for the pool: warmed), so that no step opens one.
     const open = (): Database.Database => new Database(file, { timeout: 0, fileMustExist: true });
@@ -191,12 +187,7 @@ export async function openPoolRun(options: PoolRunOptions): Promise<PoolRealRun>
 
     let counter = 0;
     const refreshCounter = (): void => {
-      try {
-        counter = readCounter.get()?.v ?? 0;
-      } catch (error) {
-        if (isBusyCode(sqliteCodeOf(error) ?? '')) return;
-        throw error;
-      }
+      counter = observer!.read();
     };
     refreshCounter();
 

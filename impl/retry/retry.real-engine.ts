@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { LockStepGates, type Gate, stepOneRecord } from '../gate/step-gate.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
-import { COUNTER_SCHEMA, CounterRepository, type CounterBeginMode, type RetryPolicy } from './counter-repository.js';
+import { CounterObserver, createCounterDatabase } from './counter-database.js';
+import { CounterRepository, type CounterBeginMode, type RetryPolicy } from './counter-repository.js';
 import type { Clock } from './retry-decorator.js';
 import { jitterStreamSeed, seededRandom } from './seeded-random.js';
 
@@ -79,8 +80,6 @@ export class LockStepClock implements Clock {
 }
 
 const workerName = (i: number): string => `worker-${i}`;
-const isBusyCode = (code: string): boolean => code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_');
-
 function validate(options: RetryRunOptions): void {
   const { workers, journal, mode, policy, maxAttempts, baseDelayMs, busyTimeoutMs } = options;
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${String(workers)}`);
@@ -97,26 +96,20 @@ export async function openRetryRun(options: RetryRunOptions): Promise<RetryRealR
   validate(options);
   const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'lockstep-'));
   const handles: Database.Database[] = [];
+  let observer: CounterObserver | null = null;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    observer?.close();
     for (const db of handles) if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const file = join(dir, 'counter.db');
     const actors = Array.from({ length: options.workers }, (_, i) => workerName(i));
-    const setup = new Database(file, { timeout: 0 });
-    handles.push(setup);
-    setup.exec(COUNTER_SCHEMA);
-    if (options.journal === 'wal') setup.pragma('journal_mode = WAL');
-    setup.close();
-
-    // The observer reads in autocommit between steps and never waits (see tickets.real-engine.ts).
-    const observer = new Database(file, { timeout: 0, readonly: true });
-    handles.push(observer);
-    const readCounter = observer.prepare<[], { v: number }>("SELECT v FROM counter WHERE k = 'counter'");
+    createCounterDatabase(file, options.journal);
+    observer = new CounterObserver(file);
 
     const gates = new LockStepGates(actors);
     const runners = actors.map((_, i) => {
@@ -138,16 +131,9 @@ export async function openRetryRun(options: RetryRunOptions): Promise<RetryRealR
     );
     for (const [i, repository] of repositories.entries()) await gates.start(i, () => repository.increment());
 
-    // In rollback mode a worker holding PENDING refuses the observer's SHARED; the last reading then stands
-    // (nobody can have committed since that worker took RESERVED).
     let counter = 0;
     const refreshCounter = (): void => {
-      try {
-        counter = readCounter.get()?.v ?? 0;
-      } catch (error) {
-        if (isBusyCode(sqliteCodeOf(error) ?? '')) return;
-        throw error;
-      }
+      counter = observer!.read();
     };
     refreshCounter();
 

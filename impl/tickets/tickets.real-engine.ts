@@ -59,7 +59,8 @@ export function sqliteCodeOf(error: unknown): string | null {
   return error instanceof Database.SqliteError ? error.code : null;
 }
 
-const isBusyCode = (code: string): boolean => code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_');
+/** Whether an extended result code is SQLITE_BUSY or one of its variants (SQLITE_BUSY_SNAPSHOT, ...). */
+export const isBusyCode = (code: string): boolean => code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_');
 
 /**
  * A StatementRunner for the lock-step driver: awaits the gate, runs the statement on a busy-timeout-0
