@@ -16,7 +16,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import { decideBusyWait, isBusy, sqliteKeyPart, type WaitNote } from '../sqlite/virtual-busy-timeout.js';
+import { decideBusyWait, isBusy, refusalText, sqliteKeyPart, type WaitNote } from '../sqlite/virtual-busy-timeout.js';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
@@ -109,16 +109,7 @@ export type { WaitNote } from '../sqlite/virtual-busy-timeout.js';
 /** The words of a statement's outcome: a read shows the value; a busy one says whether it waited. */
 export function retryOutcomeText(outcome: StepOutcome, waited: WaitNote): string {
   if (outcome.status === 'ok') return outcome.value === undefined ? 'ok' : `${COUNTER_KEY} = ${outcome.value}`;
-  const code = outcome.code ?? outcome.status;
-  switch (waited) {
-    case 'waits':
-      return `${code}, waits`;
-    case 'timed-out':
-      return `${code} after the busy timeout`;
-    case 'at-once':
-    case null:
-      return `${code} at once`;
-  }
+  return refusalText(outcome, waited);
 }
 
 

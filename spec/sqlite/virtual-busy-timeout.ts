@@ -18,6 +18,23 @@ export function isBusy(outcome: StepOutcome): boolean {
   return outcome.status === 'busy' || outcome.status === 'busy_snapshot';
 }
 
+/**
+ * The words a trace shows for a refused statement, the same on both engines (the real engines' statement
+ * runners print them too): `SQLITE_BUSY, waits`, `SQLITE_BUSY after the busy timeout`, `SQLITE_BUSY at once`.
+ */
+export function refusalText(outcome: StepOutcome, waited: WaitNote): string {
+  const code = outcome.code ?? outcome.status;
+  switch (waited) {
+    case 'waits':
+      return `${code}, waits`;
+    case 'timed-out':
+      return `${code} after the busy timeout`;
+    case 'at-once':
+    case null:
+      return `${code} at once`;
+  }
+}
+
 export interface BusyWaitDecision {
   readonly waited: WaitNote;
   /** The actor's deadline after the step: set when it starts waiting, cleared otherwise. */

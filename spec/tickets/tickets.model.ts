@@ -11,7 +11,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import { decideBusyWait, isBusy, sqliteKeyPart } from '../sqlite/virtual-busy-timeout.js';
+import { decideBusyWait, isBusy, refusalText, sqliteKeyPart, type WaitNote } from '../sqlite/virtual-busy-timeout.js';
 import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { BeginMode, Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
@@ -79,21 +79,12 @@ export function actionText(command: SqliteCommand, me: number): string {
 }
 
 /** The outcome as the trace shows it. A read shows who holds the ticket. */
-export function outcomeText(outcome: StepOutcome, waited: 'at-once' | 'waits' | 'timed-out' | null): string {
+export function outcomeText(outcome: StepOutcome, waited: WaitNote): string {
   if (outcome.status === 'ok') {
     if (outcome.value === undefined) return 'ok';
     return outcome.value === 0 ? 'free' : `held by ${workerName(outcome.value - 1)}`;
   }
-  const code = outcome.code ?? outcome.status;
-  switch (waited) {
-    case 'waits':
-      return `${code}, waits`;
-    case 'timed-out':
-      return `${code} after the busy timeout`;
-    case 'at-once':
-    case null:
-      return `${code} at once`;
-  }
+  return refusalText(outcome, waited);
 }
 
 
