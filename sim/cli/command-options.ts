@@ -75,3 +75,19 @@ export function choiceOption<T extends string>(name: string, text: string, accep
   }
   return text as T;
 }
+
+/**
+ * A parseArgs value (undefined when the flag was not given) as an integer within [min, max]: the fallback when
+ * absent, a UsageError naming `--name` and the range when wrong or when required and absent.
+ */
+export function integerIn(name: string, raw: string | undefined, min: number, max: number, fallback?: number): number {
+  if (raw === undefined) {
+    if (fallback === undefined) throw new UsageError(`--${name} is required (an integer from ${min} to ${max})`);
+    return fallback;
+  }
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}

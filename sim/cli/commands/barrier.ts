@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { renderBarrier, runBarrier, type BarrierJournal, type BarrierMode } from '../../../impl/barrier/index.js';
+import { integerIn } from '../command-options.js';
 import { UsageError } from '../usage-error.js';
 import type { Command } from './command.js';
 
@@ -26,17 +27,6 @@ export interface BarrierCommandOptions {
   readonly json: boolean;
 }
 
-function integerIn(name: string, raw: string | undefined, min: number, max: number, fallback?: number): number {
-  if (raw === undefined) {
-    if (fallback === undefined) throw new UsageError(`--${name} is required (an integer from ${min} to ${max})`);
-    return fallback;
-  }
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
-  }
-  return value;
-}
 
 function oneOf<T extends string>(name: string, raw: string | undefined, accepted: readonly T[], fallback?: T): T {
   if (raw === undefined) {

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { renderStaleLockRace, runStaleLockRace } from '../../../impl/stale-lock/stale-lock.race.js';
 import type { StaleLockVariant } from '../../../impl/stale-lock/pid-lock-file.js';
+import { integerIn } from '../command-options.js';
 import { UsageError } from '../usage-error.js';
 import type { Command } from './command.js';
 
@@ -25,12 +26,6 @@ export interface StaleRaceOptions {
   readonly json: boolean;
 }
 
-function integerIn(name: string, raw: string | undefined, min: number, max: number, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
-  return value;
-}
 
 /** Parses the arguments after `stale-race`; any problem is a UsageError with a one-line message. */
 export function parseStaleRaceArgs(argv: readonly string[]): StaleRaceOptions {
