@@ -72,13 +72,15 @@ export const replayCommand: Command = {
       throw error;
     }
     // A trace runs to the end of the run or stops at a violation; anything else judges nothing (or ignores steps).
-    const ranOut = model.enabled(replayWorld(model, modelRun.schedule)).length === 0;
+    // Where the model's run stopped, and who could still step there (one replay of the schedule, used thrice).
+    const stillEnabled = model.enabled(replayWorld(model, modelRun.schedule));
+    const ranOut = stillEnabled.length === 0;
     if (modelRun.schedule.length < trace.schedule.length && (modelRun.violation === null || ranOut)) {
       throw new UsageError(`${file}: the run ends after ${modelRun.schedule.length} steps, but the schedule has ${trace.schedule.length}`);
     }
-    const endsRun = modelRun.schedule.length === trace.schedule.length && model.enabled(replayWorld(model, trace.schedule)).length === 0;
+    const endsRun = modelRun.schedule.length === trace.schedule.length && ranOut;
     if (modelRun.violation === null && !endsRun) {
-      const open = model.actors.filter((_, a) => model.enabled(replayWorld(model, trace.schedule)).includes(a));
+      const open = stillEnabled.map((a) => model.actors[a]);
       throw new UsageError(`${file}: the schedule stops after ${trace.schedule.length} steps while ${open.join(', ')} can still step: a trace runs to the end or to a violation`);
     }
     const run =
