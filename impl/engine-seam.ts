@@ -13,6 +13,14 @@ export interface RealStepRecord {
   readonly outcome: string;
 }
 
+/** spec/scenario-model.ts's ExposedWorld, declared again (impl/ never imports spec/); a compile-time test ties them. */
+export interface RealExposedWorld {
+  readonly actors: Readonly<Record<string, { readonly state: string; readonly status: 'running' | 'waiting' | 'blocked' | 'done' | 'failed'; readonly detail?: string }>>;
+  readonly connections?: Readonly<Record<string, { readonly lock: string; readonly inTransaction: boolean }>>;
+  readonly shared?: Readonly<Record<string, unknown>>;
+  readonly clock?: number;
+}
+
 export interface RealRun {
   /** Actor names; a schedule entry is an index into this list (the same list the model has). */
   readonly actors: readonly string[];
@@ -22,6 +30,12 @@ export interface RealRun {
   step(actor: number): Promise<RealStepRecord>;
   /** The scenario's observation (the same plain shape the model reports), read from the real state. */
   observe(): unknown;
+  /**
+   * The world as observed on real SQLite and in the real code (format-2 traces): what the real run can see,
+   * e.g. each connection's `inTransaction` (real SQLite does not report a connection's lock level; where a step
+   * was compared with the model, the trace shows the model's lock beside it).
+   */
+  expose?(): RealExposedWorld;
   /** Closes every connection and removes every file, also after a failure. Idempotent. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * The trace format of DESIGN.md ("Formats / Trace"): the record of one run, and the unit of a bug report.
  * A trace saved by one engine replays on the other (`lockstep replay`).
  */
-import type { StepRecord } from '../spec/scenario-model.js';
+import type { ExposedWorld, StepRecord } from '../spec/scenario-model.js';
 import type { Verdict } from './verdict.js';
 
 export type EngineName = 'sim' | 'real';
@@ -21,6 +21,58 @@ export interface Trace {
   readonly verdict: Verdict;
   readonly property: string | null;
   readonly message: string | null;
+}
+
+/**
+ * Format 2: a self-describing trace. Beside format 1's fields it carries the world after every step (as the
+ * scenario exposes it: locks, transactions, actor states, shared rows, the virtual clock), so that renderers and
+ * the trace viewer need no model; the versions of the tool and of SQLite that made it; the command that
+ * reproduces it; and where the property broke. `replay` reads both formats. docs/formats.md documents it and
+ * schemas/trace.schema.json validates it.
+ */
+export interface TraceV2 {
+  readonly lockstep: 2;
+  readonly tool: {
+    /** The lockstep package version. */
+    readonly version: string;
+    /** sqlite_version() of the better-sqlite3 build, when SQLite was involved (null otherwise). */
+    readonly sqlite: string | null;
+    /** process.version of the Node that ran it. */
+    readonly node: string;
+  };
+  /** The command line (or, for explore(), the replay token) that reruns this run exactly. */
+  readonly reproduce: string;
+  readonly scenario: string;
+  readonly variant: string;
+  readonly engine: EngineName;
+  readonly params: ScenarioParams;
+  readonly actors: readonly string[];
+  /** What the actors share, as a diagram names it: 'SQLite', 'file system', 'memory', 'storage backend'. */
+  readonly shared: string;
+  /** The properties the run was judged against, with their claims. */
+  readonly properties: readonly { readonly name: string; readonly kind: 'safety' | 'outcome'; readonly claim: string }[];
+  /** The world before the first step. */
+  readonly initial: ExposedWorld;
+  readonly schedule: readonly number[];
+  readonly steps: readonly TraceStepV2[];
+  readonly verdict: Verdict;
+  readonly property: string | null;
+  readonly message: string | null;
+  /**
+   * 0-based index of the step after which the property was found broken (a safety property: the first world
+   * that broke it; an outcome property or a deadlock: the last step); null when the run holds.
+   */
+  readonly brokeAt: number | null;
+}
+
+export interface TraceStepV2 extends StepRecord {
+  /** The world after this step. On the real engine: what was observed on real SQLite and in the real code. */
+  readonly state: ExposedWorld;
+  /**
+   * Real engine, when the run was compared with the model: the model's record of the same step where it
+   * differs (a model-vs-real difference is visible in the trace itself). Absent when they agree.
+   */
+  readonly model?: StepRecord;
 }
 
 export class TraceError extends Error {
