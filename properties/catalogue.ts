@@ -15,9 +15,24 @@ export interface ParamsEntry {
   readonly expected: Expectation;
 }
 
+/**
+ * Where a variant comes from (DESIGN.md, "Provenance"), shown by `list`, `list --json` and every docs page:
+ * - `write-up`: the code as the seed's write-up describes it (which may differ from what was committed);
+ * - `upstream`: the code as the upstream repository had it at a named commit (../shared/seed-systems.md says
+ *   what each function did there);
+ * - `lockstep`: lockstep's own variant (a fix of our design, a yield point the original lacks, ...), with the
+ *   reason it exists.
+ */
+export type Provenance =
+  | { readonly kind: 'write-up'; readonly seed: string; readonly note: string }
+  | { readonly kind: 'upstream'; readonly repository: string; readonly commit: string; readonly note: string }
+  | { readonly kind: 'lockstep'; readonly reason: string };
+
 export interface VariantEntry {
   readonly name: string;
   readonly summary: string;
+  /** Required once every variant is labelled (issue "Faithful to the real systems"). */
+  readonly provenance?: Provenance;
   readonly expected: Expectation;
   /** Further documented runs of this variant, each checked by `check --all` like the default one. */
   readonly alsoUnder?: readonly ParamsEntry[];
