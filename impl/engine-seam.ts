@@ -7,10 +7,30 @@
  * model. A real run cannot produce a canonical world key and need not.
  */
 
+import type { StatementKind } from './lock-step/busy-handler-rule.js';
+
 export interface RealStepRecord {
   readonly actor: string;
   readonly action: string;
   readonly outcome: string;
+  /**
+   * For a step that ran one SQL statement: what it was and what real SQLite answered, so that sim/ can run the
+   * SQLite lock model beside the real run (annotate every step with the locks held, decide when a virtually
+   * waiting actor can go on, and report any difference between the model and real SQLite as a lockstep defect).
+   */
+  readonly sql?: RealSqlStep;
+}
+
+export interface RealSqlStep {
+  /** Index into RealRun.connections. */
+  readonly connection: number;
+  readonly kind: StatementKind;
+  /** The extended result code when SQLite refused the statement, null when it succeeded. */
+  readonly code: string | null;
+  /** Rows a successful write changed (a write that changed nothing publishes nothing in WAL mode). */
+  readonly changes?: number;
+  /** The connection's `inTransaction` after the statement. */
+  readonly inTransaction: boolean;
 }
 
 /** spec/scenario-model.ts's ExposedWorld, declared again (impl/ never imports spec/); a compile-time test ties them. */
@@ -24,8 +44,16 @@ export interface RealExposedWorld {
 export interface RealRun {
   /** Actor names; a schedule entry is an index into this list (the same list the model has). */
   readonly actors: readonly string[];
+  /** Connection names, when the run uses SQLite (RealSqlStep.connection indexes this list). */
+  readonly connections?: readonly string[];
   /** Whether the actor has finished its program. */
   finished(actor: number): boolean;
+  /**
+   * The actors that can step now by the real code's own state (parked at a gate, not finished, not waiting on
+   * something only another actor or time can change), ascending. Present when the real run can be explored on
+   * its own, without the model choosing its schedules.
+   */
+  enabled?(): readonly number[];
   /** Lets one actor take one step; rejects if it has finished. */
   step(actor: number): Promise<RealStepRecord>;
   /** The scenario's observation (the same plain shape the model reports), read from the real state. */
