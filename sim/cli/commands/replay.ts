@@ -9,7 +9,10 @@ import { replaySchedule, ScheduleError } from '../../run-schedule.js';
 import { findBinding } from '../../scenarios/index.js';
 import type { EngineName } from '../../trace.js';
 import { parseTrace, TraceError } from '../../trace.js';
-import { renderTable, tableRows } from '../../render/trace-table.js';
+import { renderTable } from '../../render/trace-table.js';
+import { modelTrace, realTrace } from '../../trace-builder.js';
+import type { TraceHeader } from '../../trace-builder.js';
+import type { Property } from '../../../properties/property.js';
 import { choiceOption, parseOptions } from '../command-options.js';
 import { UsageError } from '../usage-error.js';
 import type { Command } from './command.js';
@@ -87,6 +90,18 @@ export const replayCommand: Command = {
       engine === 'sim'
         ? { steps: modelRun.steps, violation: modelRun.violation, mismatch: null }
         : await replayOnReal(() => binding.openReal(trace.variant, params), binding.properties, trace.schedule, modelRun.steps, endsRun);
+    // The replayed run as a format-2 trace: the table below reads its states from it.
+    const header: TraceHeader = {
+      scenario: trace.scenario,
+      variant: trace.variant,
+      params,
+      reproduce: `lockstep replay ${file} --engine ${engine}`,
+      properties: binding.properties as readonly Property<never>[],
+    };
+    const replayed =
+      'initial' in run
+        ? realTrace(header, { actors: model.actors, shared: model.sharedName ?? 'shared state', schedule: trace.schedule, steps: run.steps, initial: run.initial, states: run.states, violation: run.violation, expected: modelRun.steps })
+        : modelTrace(model, header, modelRun);
     const differsFromSaved = firstDifference(trace.steps, run.steps);
     const verdict = run.violation === null ? 'holds' : 'violation';
     const result = {
@@ -107,7 +122,7 @@ export const replayCommand: Command = {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       process.stdout.write(`replay of ${file} (${trace.scenario}/${trace.variant}, saved on ${trace.engine}) on ${engine}\n`);
-      process.stdout.write(`${renderTable(model.actors, tableRows(model, trace.schedule.slice(0, run.steps.length), run.steps))}\n`);
+      process.stdout.write(`${renderTable(replayed)}\n`);
       process.stdout.write(verdict === 'holds' ? 'verdict: HOLDS\n' : `verdict: VIOLATION of ${result.property}: ${result.message}\n`);
       if (run.mismatch !== null) process.stdout.write(`DISAGREEMENT with the model at step ${run.mismatch.index + 1}\n`);
       process.stdout.write(result.sameAsSaved ? 'same steps and verdict as the saved trace\n' : `differs from the saved trace${differsFromSaved === null ? ' in its verdict' : ` at step ${differsFromSaved + 1}`}\n`);
