@@ -1,9 +1,9 @@
 /**
  * A trace as a Mermaid sequence diagram (https://mermaid.js.org/syntax/sequenceDiagram.html), for the docs
  * pages and for pasting into an issue. One participant per actor plus one for what they share (the trace's
- * `shared`: SQLite, the file system, memory); each step is a request from its actor and the answer it got,
- * numbered by Mermaid (`autonumber`). A step whose actor was refused (an SQLite error, a timeout, a miss) is
- * answered with a crossed arrow. Each change of a lock is one note, over the actor whose connection (or own
+ * `shared`: SQLite, the file system, memory); each step is one message from its actor, `action → outcome`,
+ * numbered by Mermaid (`autonumber`) so that the numbers are the step numbers of the text table. A step whose
+ * actor was refused (an SQLite error, a timeout, a miss) is a crossed arrow. Each change of a lock is one note, over the actor whose connection (or own
  * lock) it is, in SQLite's words. The step where the property broke sits in a `critical` block that names the
  * property; the last note is the verdict.
  *
@@ -46,8 +46,7 @@ export function renderMermaid(trace: TraceV2): string {
     const breaks = index === trace.brokeAt;
     const indent = breaks ? '    ' : '  ';
     if (breaks) lines.push(`  critical ${escapeText(breakLabel(trace))}`);
-    lines.push(`${indent}${who}->>${SHARED_ID}: ${escapeText(step.action)}`);
-    lines.push(`${indent}${SHARED_ID}-${isRefusal(step.outcome) ? '-x' : '->>'}${who}: ${escapeText(step.outcome)}`);
+    lines.push(`${indent}${who}${isRefusal(step.outcome) ? '-x' : '->>'}${SHARED_ID}: ${escapeText(`${step.action} → ${step.outcome}`)}`);
     for (const holder of holders) {
       const was = lockWord(before, holder);
       const now = lockWord(step.state, holder);
