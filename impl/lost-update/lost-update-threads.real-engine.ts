@@ -131,8 +131,10 @@ export async function openLostUpdateThreadsRun(options: { readonly tasks: number
     }),
     expose: () => {
       const views = actors.map((_, i) => viewOf(i));
+      const lock = table.lockView();
+      const holds = (i: number): string | null => (lock.holder === i ? 'lock' : lock.queue.includes(i) ? 'queued' : null);
       return {
-        actors: realActors(views, (i) => realActor(slots[i]!.state, views[i]!.status, `${views[i]!.host}${views[i]!.wrote ? ', wrote' : ''}`)),
+        actors: realActors(views, (i) => realActor(slots[i]!.state, views[i]!.status, `${views[i]!.host}${views[i]!.wrote ? ', wrote' : ''}`, holds(i))),
         shared: { failures: Object.fromEntries(hostList.map((h) => [hostName(h), table.failures(h)])) },
       };
     },

@@ -94,8 +94,9 @@ export async function openLostUpdateRun(options: LostUpdateRunOptions): Promise<
     }),
     expose: () => {
       const views = actors.map((_, i) => viewOf(i));
+      const holds = (name: string): string | null => (table.lock.holder === name ? 'lock' : table.lock.waiters.includes(name) ? 'queued' : null);
       return {
-        actors: realActors(views, (i) => realActor(gates.status(i), views[i]!.status, `${views[i]!.host}${views[i]!.wrote ? ', wrote' : ''}`)),
+        actors: realActors(views, (i) => realActor(gates.status(i), views[i]!.status, `${views[i]!.host}${views[i]!.wrote ? ', wrote' : ''}`, holds(actors[i]!))),
         shared: { failures: Object.fromEntries(hostList.map((h) => [h, table.hosts.get(h)?.failures ?? 0])) },
       };
     },

@@ -90,8 +90,9 @@ export async function openSingletonRun(options: SingletonRunOptions): Promise<Si
     observe: () => ({ tasks: actors.map((_, i) => viewOf(i)), created: factory.created, shared: slot.client?.name ?? null }),
     expose: () => {
       const views = actors.map((_, i) => viewOf(i));
+      const holds = (name: string): string | null => (slot.lock.holder === name ? 'lock' : slot.lock.waiters.includes(name) ? 'queued' : null);
       return {
-        actors: realActors(views, (i) => realActor(gates.status(i), views[i]!.status, views[i]!.client)),
+        actors: realActors(views, (i) => realActor(gates.status(i), views[i]!.status, views[i]!.client, holds(actors[i]!))),
         shared: { slot: slot.client?.name ?? null, created: factory.created.map((c) => `${c.client} by ${c.by}`) },
       };
     },

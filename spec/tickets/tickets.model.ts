@@ -246,7 +246,7 @@ export function createTicketsModel(params: TicketsParams): ScenarioModel<Tickets
       const state = String(world.workers[actor]!.value);
       const command = nextCommand(world.workers[actor]!);
       const detail =
-        view.status === 'failed' ? (view.error ?? undefined) : view.status === 'waiting' && command !== null ? `waits on ${actionText(command, actor + 1)} until t=${world.deadlines[actor]! / 1000}s` : view.ticket ?? undefined;
+        view.error ?? (view.status === 'waiting' && command !== null ? `waits on ${actionText(command, actor + 1)} until t=${world.deadlines[actor]! / 1000}s` : view.ticket ?? undefined);
       exposed[view.name] = { state, status: view.status === 'acquired' ? 'done' : view.status, ...(detail === undefined ? {} : { detail }) };
     });
     const lockedBy = Object.fromEntries(Object.entries(observation.holders).map(([ticket, holder]) => [ticket, holder === null ? null : workerName(holder)]));

@@ -156,7 +156,8 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     for (const [label, args, pattern] of cases) it(label, () => assertUsageError(lockstep(args), pattern));
 
     it('replay of a file that is not a trace', () => {
-      withTempFile('{"lockstep": 2}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
+      withTempFile('{"hello": 2}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
+      withTempFile('{"lockstep": 3}', (file) => assertUsageError(lockstep(['replay', file]), /trace format 3 is not one this lockstep reads \(it reads 1 and 2\)/), 'trace.json');
       withTempFile('not json', (file) => assertUsageError(lockstep(['replay', file]), /not JSON/), 'trace.json');
     });
 
