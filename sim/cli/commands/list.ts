@@ -1,16 +1,15 @@
 /** `lockstep list [--json]`: every scenario, its variants and what each is documented to do. */
 import { CATALOGUE } from '../../../properties/catalogue.js';
 import { findBinding } from '../../scenarios/index.js';
-import { parseOptions } from '../command-options.js';
-import { UsageError } from '../usage-error.js';
-import type { Command } from './command.js';
+import { defineCommand } from '../options/command.js';
+import { jsonOption } from '../options/shared-options.js';
 
-export const listCommand: Command = {
+export const listCommand = defineCommand({
   name: 'list',
-  synopsis: 'list [--json]   scenarios, variants and their documented verdicts',
-  async run(argv) {
-    const options = parseOptions(argv, { flags: ['--json'], values: {} });
-    if (options.positionals.length > 0) throw new UsageError(`list takes no arguments, got '${options.positionals.join(' ')}'`);
+  summary: 'scenarios, variants, properties, parameters and each variant\'s documented verdict',
+  options: { json: jsonOption },
+  examples: ['lockstep list', 'lockstep list --json'],
+  async run({ values }) {
     const rows = CATALOGUE.map((entry) => {
       const binding = findBinding(entry.name);
       return {
@@ -23,7 +22,7 @@ export const listCommand: Command = {
         checkAllParams: entry.checkAllParams ?? [{}],
       };
     });
-    if (options.flags.has('--json')) {
+    if (values.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;
     }
@@ -48,4 +47,4 @@ export const listCommand: Command = {
     }
     return 0;
   },
-};
+});
