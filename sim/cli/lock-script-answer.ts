@@ -6,12 +6,14 @@
 import type { LockScript, StepOutcome } from '../../spec/sqlite/lock-script.js';
 import { readLockScripts } from './lock-script-input.js';
 import { jsonOption } from './options/shared-options.js';
+import { printJson } from './json-envelope.js';
 import type { PositionalSpec } from './options/command.js';
 
 export const SCRIPT_ARGUMENT: PositionalSpec = { name: 'SCRIPT', describe: 'a lock script JSON file (one script or an array of them), or - for stdin', min: 1, max: 1 };
 export const LOCK_SCRIPT_OPTIONS = { json: jsonOption } as const;
 
 export function answerLockScripts(
+  command: 'predict' | 'run',
   path: string,
   json: boolean,
   engine: (script: LockScript) => readonly StepOutcome[],
@@ -21,7 +23,7 @@ export function answerLockScripts(
   const answers = scripts.map((script) => engine(script));
   if (json) {
     const documents = answers.map((outcomes) => ({ outcomes }));
-    process.stdout.write(`${JSON.stringify(single ? documents[0] : documents, null, 2)}\n`);
+    printJson(command, { answer: single ? documents[0] : documents });
   } else {
     const blocks = scripts.map((script, index) => render(script, answers[index] ?? [], `script ${index + 1}`));
     process.stdout.write(`${blocks.join('\n\n')}\n`);

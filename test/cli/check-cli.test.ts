@@ -4,25 +4,11 @@
  * the trace round trip through a file, and exit 2 with one line on stderr for every kind of bad usage.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { withTempDir, withTempFile } from './temp-file.js';
-
-const BIN = fileURLToPath(new URL('../../../bin/lockstep.js', import.meta.url));
-
-interface Ran {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function lockstep(args: readonly string[]): Ran {
-  const ran = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
-  if (ran.error !== undefined) throw ran.error;
-  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
-}
+import { lockstep, type Ran } from './run-lockstep.js';
+import { assertValidTrace } from '../schema-validate.js';
 
 function assertUsageError(ran: Ran, pattern: RegExp): void {
   assert.equal(ran.status, 2, `exit 2, got ${ran.status}; stderr: ${ran.stderr}`);
@@ -39,7 +25,7 @@ describe('lockstep list / check / replay / docs (command line)', function () {
   it('list --json names every scenario with its variants and expectations', () => {
     const ran = lockstep(['list', '--json']);
     assert.equal(ran.status, 0);
-    const list = JSON.parse(ran.stdout) as { scenario: string; variants: { name: string; expected: { verdict: string } }[] }[];
+    const list = (JSON.parse(ran.stdout) as { scenarios: { scenario: string; variants: { name: string; expected: { verdict: string } }[] }[] }).scenarios;
     const tickets = list.find((s) => s.scenario === 'tickets');
     assert.deepEqual(tickets?.variants.map((v) => [v.name, v.expected.verdict]), [['deferred', 'violation'], ['immediate', 'holds']]);
   });
@@ -51,10 +37,24 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     assert.match(bad.stdout, /\nreproduce: lockstep check tickets --variant deferred --engine sim --strategy exhaustive\n/);
     const good = lockstep(['check', 'tickets', '--variant', 'immediate', '--json']);
     assert.equal(good.status, 0);
-    const doc = JSON.parse(good.stdout) as Record<string, unknown>;
+    const envelope = JSON.parse(good.stdout) as { lockstep: number; command: string; all: boolean; engines: Record<string, unknown>[] };
+    assert.deepEqual([envelope.lockstep, envelope.command, envelope.all, envelope.engines.length], [1, 'check', false, 1]);
+    const doc = envelope.engines[0]!;
     for (const key of ['scenario', 'variant', 'engine', 'strategy', 'params', 'verdict', 'property', 'explored', 'elapsedMs', 'counterexample']) assert.ok(key in doc, key);
     assert.equal(doc['verdict'], 'holds');
     assert.equal(doc['counterexample'], null);
+  });
+
+  it('check --engine both --json is one object with one result per engine; --trace-out writes one valid trace each', () => {
+    withTempDir((dir) => {
+      const file = path.join(dir, 't.json');
+      const ran = lockstep(['check', 'singleton', '--variant', 'unguarded', '--engine', 'both', '--json', '--trace-out', file]);
+      assert.equal(ran.status, 1);
+      const doc = JSON.parse(ran.stdout) as { command: string; all: boolean; engines: { engine: string; verdict: string; counterexample: { engine: string } | null; reproduce: string }[] };
+      assert.deepEqual(doc.engines.map((e) => [e.engine, e.verdict, e.counterexample?.engine]), [['sim', 'violation', 'sim'], ['real', 'violation', 'real']]);
+      assert.equal(doc.engines[1]?.reproduce, 'lockstep check singleton --variant unguarded --engine real --strategy exhaustive');
+      for (const engine of ['sim', 'real']) assertValidTrace(JSON.parse(readFileSync(path.join(dir, `t.${engine}.json`), 'utf8')));
+    });
   });
 
   it('a limit reached is its own verdict: exit 1, nothing proven, and the reproduce line keeps the bound', () => {
@@ -82,6 +82,7 @@ describe('lockstep list / check / replay / docs (command line)', function () {
       const replayed = lockstep(['replay', file, '--engine', 'real', '--json']);
       assert.equal(replayed.status, 1, 'the replay still violates the property');
       const doc = JSON.parse(replayed.stdout) as { verdict: string; sameAsSaved: boolean; mismatch: unknown; engine: string };
+      assertValidTrace(JSON.parse(readFileSync(file, 'utf8')));
       assert.deepEqual([doc.engine, doc.verdict, doc.sameAsSaved, doc.mismatch], ['real', 'violation', true, null]);
       // An edited trace whose schedule the scenario cannot follow is bad input, not a crash.
       const trace = JSON.parse(readFileSync(file, 'utf8')) as { schedule: number[] };

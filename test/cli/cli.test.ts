@@ -4,26 +4,11 @@
  * input gives exit 2 with exactly one line on stderr and no stack trace.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { withTempDir, withTempFile } from './temp-file.js';
-
-const BIN = fileURLToPath(new URL('../../../bin/lockstep.js', import.meta.url));
-
-interface Ran {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { lockstep as runLockstep, type Ran } from './run-lockstep.js';
 
 function lockstep(args: readonly string[], input?: string): Ran {
-  const ran = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    ...(input !== undefined ? { input } : {}),
-    timeout: 120_000,
-  });
-  if (ran.error !== undefined) throw ran.error;
-  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
+  return runLockstep(args, input !== undefined ? { input } : {});
 }
 
 /** The README example: conn 1's autocommit write meets conn 0's SHARED lock (rollback journal). */
@@ -84,8 +69,9 @@ describe('lockstep predict / run / conform (command line)', () => {
         withTempFile(EXAMPLE, (file) => {
           const ran = lockstep([command, file, '--json']);
           assert.equal(ran.status, 0);
-          const doc = parseJson(ran) as { outcomes: OutcomeJson[] };
-          assert.deepEqual(Object.keys(doc), ['outcomes']);
+          const doc = (parseJson(ran) as { answer: { outcomes: OutcomeJson[] } }).answer;
+          assert.deepEqual(Object.keys(parseJson(ran) as object), ['lockstep', 'command', 'answer']);
+          assert.equal((parseJson(ran) as { command: string }).command, command);
           assert.equal(doc.outcomes.length, EXAMPLE.steps.length);
           assert.deepEqual(
             doc.outcomes.map((o) => [o.status, o.code, o.value, o.inTransaction]),
@@ -104,7 +90,7 @@ describe('lockstep predict / run / conform (command line)', () => {
         withTempFile([EXAMPLE, MISUSE], (file) => {
           const ran = lockstep([command, '--json', file]);
           assert.equal(ran.status, 0);
-          const doc = parseJson(ran) as { outcomes: OutcomeJson[] }[];
+          const doc = (parseJson(ran) as { answer: { outcomes: OutcomeJson[] }[] }).answer;
           assert.ok(Array.isArray(doc));
           assert.deepEqual(
             doc.map((d) => d.outcomes.length),
@@ -143,7 +129,7 @@ describe('lockstep predict / run / conform (command line)', () => {
         for (const command of ['predict', 'run']) {
           const ran = lockstep([command, file, '--json']);
           assert.equal(ran.status, 0, ran.stderr);
-          assert.equal((parseJson(ran) as unknown[]).length, 600);
+          assert.equal((parseJson(ran) as { answer: unknown[] }).answer.length, 600);
         }
       });
     });

@@ -5,20 +5,14 @@
  * lists every command; `--version` prints package.json's version; no arguments is the overview on stderr, exit 2.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../../sim/cli/commands/index.js';
 import type { Option } from '../../sim/cli/options/option.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/lockstep.js', import.meta.url));
-const PACKAGE = fileURLToPath(new URL('../../../package.json', import.meta.url));
+import { lockstep } from './run-lockstep.js';
 
-function lockstep(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const ran = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  if (ran.error !== undefined) throw ran.error;
-  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
-}
+const PACKAGE = fileURLToPath(new URL('../../../package.json', import.meta.url));
 
 /** The option lines of one section of a help text (`options:` or a group's title), by long name. */
 function sectionLines(help: string, title: string): Map<string, string> {

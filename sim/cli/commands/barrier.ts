@@ -10,6 +10,7 @@ import { defineCommand, type ParsedArgs } from '../options/command.js';
 import { choice, flag } from '../options/option.js';
 import { freeRunsOption, journalOption, jsonOption } from '../options/shared-options.js';
 import { parseCommandLine } from '../options/parse-command-line.js';
+import { printJson } from '../json-envelope.js';
 
 export const BARRIER_DEFAULT_RUNS = 5;
 
@@ -68,7 +69,8 @@ export const barrierCommand = defineCommand({
       busyTimeoutMs: options.busyTimeoutMs,
       holdAfterRead: options.holdAfterRead,
     });
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderBarrier(result));
+    if (options.json) printJson('barrier', result);
+    else process.stdout.write(renderBarrier(result));
     return result.summary.runsAllAcquired === result.summary.runs ? 0 : 1;
   },
 });

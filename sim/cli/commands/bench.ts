@@ -17,6 +17,7 @@ import { runChoices } from '../../run-schedule.js';
 import { ticketsBinding } from '../../scenarios/tickets.binding.js';
 import { defineCommand } from '../options/command.js';
 import { jsonOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
 
 const SCRIPTS = 1000;
 /** Schedules of the ticket scenario replayed on the real engine, per variant. */
@@ -109,7 +110,7 @@ export const benchCommand = defineCommand({
       },
     };
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      printJson('bench', report);
       return 0;
     }
     const lines = [

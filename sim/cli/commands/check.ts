@@ -22,6 +22,7 @@ import { UsageError } from '../usage-error.js';
 import { defineCommand, type OptionGroup, type ParsedArgs } from '../options/command.js';
 import { choice, flag, integer, text } from '../options/option.js';
 import { jsonOption, seedOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
 
 const DEFAULT_RUNS = 1000;
 const DEFAULT_SEED = 42;
@@ -125,7 +126,7 @@ async function runCheck({ positionals, values, given, grouped }: ParsedArgs<type
     }
     process.stdout.write(`${renderCheck(result, binding, elapsedMs, traceFile)}\n\n`);
   }
-  if (json) process.stdout.write(`${JSON.stringify(results.length === 1 ? jsonOf(results[0]!) : results.map((r) => jsonOf(r)), null, 2)}\n`);
+  if (json) printJson('check', { all: false, engines: results.map((r) => jsonOf(r, binding as ScenarioBinding<never, never>)) });
   return exit;
 }
 
@@ -151,7 +152,7 @@ function assertWritable(file: string): void {
   }
 }
 
-function jsonOf(result: CheckResult & { elapsedMs?: number }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function jsonOf(result: CheckResult & { elapsedMs?: number }, binding: ScenarioBinding<never, never>, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     scenario: result.scenario,
     variant: result.variant,
@@ -167,6 +168,7 @@ function jsonOf(result: CheckResult & { elapsedMs?: number }, extra: Record<stri
     mismatch: result.mismatch,
     elapsedMs: result.elapsedMs ?? null,
     counterexample: result.counterexample,
+    reproduce: checkCommandLine(result, binding),
     ...extra,
   };
 }
@@ -202,7 +204,7 @@ async function checkAll(json: boolean): Promise<number> {
           const elapsedMs = Math.round(performance.now() - started);
           const matches = meets(result, documented.expected);
           allMatch &&= matches;
-          rows.push(jsonOf({ ...result, elapsedMs }, { expected: documented.expected, matches }));
+          rows.push(jsonOf({ ...result, elapsedMs }, binding, { expected: documented.expected, matches }));
           if (!json) {
             const got = result.verdict === 'violation' ? `violation of ${result.property}` : result.verdict;
             const want = documented.expected.verdict === 'violation' ? `violation of ${documented.expected.property}` : 'holds';
@@ -217,7 +219,7 @@ async function checkAll(json: boolean): Promise<number> {
       }
     }
   }
-  if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  if (json) printJson('check', { all: true, matches: allMatch, rows });
   else process.stdout.write(allMatch ? 'every variant behaved as documented on both engines\n' : 'some variants did not behave as documented\n');
   return allMatch ? 0 : 1;
 }

@@ -25,6 +25,7 @@ import { UsageError } from '../usage-error.js';
 import { defineCommand, type ParsedArgs } from '../options/command.js';
 import { integer, text } from '../options/option.js';
 import { journalOption, jsonOption, SEED_MAX, seedOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
 
 /** Progress on stderr every this many scripts, only when stderr is a terminal. */
 const PROGRESS_EVERY = 1000;
@@ -99,7 +100,8 @@ function conform({ positionals, values, given }: ParsedArgs<typeof CONFORM_OPTIO
       file !== undefined
         ? conformFile(file, journal, real)
         : conformRandom(count ?? 1, seed, pathText, journal, json, real);
-    process.stdout.write(json ? `${JSON.stringify(toJson(summary), null, 2)}\n` : renderText(summary, real));
+    if (json) printJson('conform', toJson(summary));
+    else process.stdout.write(renderText(summary, real));
     return summary.disagreements === 0 ? 0 : 1;
   } finally {
     pool.close();
@@ -216,7 +218,7 @@ function shellQuote(text: string): string {
   return /^[\w./:=@+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function toJson(summary: Summary): unknown {
+function toJson(summary: Summary): object {
   return {
     source: summary.source,
     ...(summary.file !== undefined ? { file: summary.file } : {}),

@@ -3,6 +3,13 @@ import { CATALOGUE } from '../../../properties/catalogue.js';
 import { findBinding } from '../../scenarios/index.js';
 import { defineCommand } from '../options/command.js';
 import { jsonOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
+import { accepted, type ChoiceOption, type IntegerOption } from '../options/option.js';
+
+/** The accepted values of a parameter as data: its bounds, or its words. */
+function range(option: IntegerOption | ChoiceOption): { min: number; max: number } | { choices: readonly string[] } {
+  return option.kind === 'integer' ? { min: option.min, max: option.max } : { choices: option.choices };
+}
 
 export const listCommand = defineCommand({
   name: 'list',
@@ -17,13 +24,13 @@ export const listCommand = defineCommand({
         seed: entry.seed,
         summary: entry.summary,
         properties: binding?.properties.map((p) => ({ name: p.name, kind: p.kind, claim: p.claim })) ?? [],
-        params: binding?.params.map((p) => ({ name: p.name, flag: `--${p.flag}`, default: p.default, describe: p.describe })) ?? [],
+        params: binding?.params.map((p) => ({ name: p.name, flag: `--${p.flag}`, default: p.default, describe: p.describe, accepts: accepted(p.option), ...range(p.option) })) ?? [],
         variants: entry.variants,
         checkAllParams: entry.checkAllParams ?? [{}],
       };
     });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      printJson('list', { scenarios: rows });
       return 0;
     }
     for (const row of rows) {

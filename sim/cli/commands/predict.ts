@@ -15,7 +15,7 @@ export const predictCommand = defineCommand({
   examples: ['lockstep predict examples/actifix.json', "echo '{\"connections\":1,\"steps\":[{\"conn\":0,\"op\":\"read\",\"key\":\"a\"}],\"journal\":\"wal\"}' | lockstep predict - --json"],
   run({ positionals, values }) {
     return Promise.resolve(
-      answerLockScripts(positionals[0]!, values.json, predict, (script, outcomes, label) =>
+      answerLockScripts('predict', positionals[0]!, values.json, predict, (script, outcomes, label) =>
         `${scriptHeading(script, label)}\n${outcomeTable(script, outcomes, { wouldWait: true })}`,
       ),
     );

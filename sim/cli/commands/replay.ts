@@ -14,6 +14,7 @@ import { UsageError } from '../usage-error.js';
 import { defineCommand } from '../options/command.js';
 import { choice } from '../options/option.js';
 import { jsonOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
 import type { ScenarioModel } from '../../../spec/scenario-model.js';
 
 export const replayCommand = defineCommand({
@@ -110,7 +111,7 @@ export const replayCommand = defineCommand({
       mismatch: run.mismatch,
     };
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      printJson('replay', result);
     } else {
       process.stdout.write(`replay of ${file} (${trace.scenario}/${trace.variant}, saved on ${trace.engine}) on ${engine}\n`);
       process.stdout.write(`${renderTable(model.actors, tableRows(model, trace.schedule.slice(0, run.steps.length), run.steps))}\n`);

@@ -19,7 +19,7 @@ export const runCommand = defineCommand({
     const pool = new LockStepPool();
     try {
       return Promise.resolve(
-        answerLockScripts(positionals[0]!, values.json, (script) => pool.run(script), (script, outcomes, label) =>
+        answerLockScripts('run', positionals[0]!, values.json, (script) => pool.run(script), (script, outcomes, label) =>
           `${scriptHeading(script, label)}\n${outcomeTable(script, outcomes, { wouldWait: false })}`,
         ),
       );

@@ -11,6 +11,7 @@ import { defineCommand, type ParsedArgs } from '../options/command.js';
 import { choice, integer, type IntegerOption } from '../options/option.js';
 import { freeRunsOption, jsonOption } from '../options/shared-options.js';
 import { parseCommandLine } from '../options/parse-command-line.js';
+import { printJson } from '../json-envelope.js';
 
 /** The stale-lock scenario's own parameter, so that --contenders and --tries accept what check accepts. */
 function staleLockParam(name: string): IntegerOption & { default: number } {
@@ -76,7 +77,8 @@ export const staleRaceCommand = defineCommand({
         if (options.runs >= 500 && done % 250 === 0 && done < options.runs) process.stderr.write(`stale-race: ${done}/${options.runs} runs\n`);
       },
     });
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderStaleLockRace(result));
+    if (options.json) printJson('stale-race', result);
+    else process.stdout.write(renderStaleLockRace(result));
     if (!options.json && result.twoHolders > 0) {
       // A free race is not a schedule: it cannot be replayed, only run again; the lock-step check replays one.
       const again = `lockstep stale-race ${argv.filter((a) => a !== '--json').join(' ')}`;
