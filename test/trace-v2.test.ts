@@ -22,7 +22,13 @@ import { modelTrace, realTrace } from '../sim/trace-builder.js';
 import type { TraceV2 } from '../sim/trace.js';
 import { parseTrace } from '../sim/trace.js';
 import { withTempDir } from './cli/temp-file.js';
-import { assertValidTraceV2 } from './trace-schema.js';
+import { assertValidTrace } from './schema-validate.js';
+
+/** Format 2 against schemas/trace-v2.schema.json (with the message saying which trace it was). */
+function assertValidTraceV2(trace: TraceV2, what: string): void {
+  assert.equal(trace.lockstep, 2, what);
+  assertValidTrace(trace);
+}
 
 const BIN = fileURLToPath(new URL('../../bin/lockstep.js', import.meta.url));
 const RENDER_DIR = fileURLToPath(new URL('../sim/render/', import.meta.url));

@@ -10,20 +10,22 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blockBody, DocsFormatError, fillBlocks, findBlocks } from '../../docs/generated-blocks.js';
-import { parseOptions } from '../command-options.js';
 import { UsageError } from '../usage-error.js';
-import type { Command } from './command.js';
+import { defineCommand } from '../options/command.js';
+import { flag } from '../options/option.js';
 
 const BIN = fileURLToPath(new URL('../../../../bin/lockstep.js', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../../../docs/', import.meta.url));
 
-export const docsCommand: Command = {
+export const docsCommand = defineCommand({
   name: 'docs',
-  synopsis: 'docs [--check] [PAGE...]   refill (or, with --check, verify) the generated traces and diagrams of docs/',
-  async run(argv) {
-    const options = parseOptions(argv, { flags: ['--check'], values: {} });
-    const check = options.flags.has('--check');
-    const pages = options.positionals.length > 0 ? [...options.positionals] : listPages();
+  summary: "refill the generated traces and diagrams of docs/ from the tool's own output; --check fails on drift",
+  positionals: { name: 'PAGE...', describe: 'docs pages to refill (default: every .md file of docs/)', min: 0, max: Infinity },
+  options: { check: flag('change nothing; exit 1 naming every generated block that differs from what the tool prints now') },
+  examples: ['lockstep docs --check', 'lockstep docs docs/tickets.md'],
+  async run({ positionals, values }) {
+    const check = values.check;
+    const pages = positionals.length > 0 ? [...positionals] : listPages();
     let drift = 0;
     for (const page of pages) {
       let text: string;
@@ -54,7 +56,7 @@ export const docsCommand: Command = {
     process.stdout.write(`${pages.length} pages, ${drift} ${check ? 'stale' : 'refreshed'} blocks\n`);
     return check && drift > 0 ? 1 : 0;
   },
-};
+});
 
 function listPages(): string[] {
   try {
