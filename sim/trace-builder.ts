@@ -5,7 +5,10 @@
  * Renderers and the trace viewer then read the state from the trace alone.
  */
 import type { ExposedWorld, ScenarioModel, StepRecord } from '../spec/scenario-model.js';
+
+export { exposeWorld, modelStates } from './expose-world.js';
 import type { Property } from '../properties/property.js';
+import { modelStates } from './expose-world.js';
 import { toolInfo } from './tool-info.js';
 import type { EngineName, ScenarioParams, TraceStepV2, TraceV2 } from './trace.js';
 import type { Verdict, Violation } from './verdict.js';
@@ -21,31 +24,6 @@ export interface TraceHeader {
   readonly params: ScenarioParams;
   readonly reproduce: string;
   readonly properties: readonly Property<never>[];
-}
-
-/** The world as a model without `expose` shows it: each actor's `describe` word and whether it has finished. */
-function fallbackExpose<W, O>(model: ScenarioModel<W, O>, world: W): ExposedWorld {
-  const enabled = new Set(model.enabled(world));
-  return {
-    actors: Object.fromEntries(
-      model.actors.map((name, a) => [name, { state: model.describe(world, a), status: model.finished(world, a) ? 'done' : enabled.has(a) ? 'running' : 'blocked' }]),
-    ),
-  };
-}
-
-export function exposeWorld<W, O>(model: ScenarioModel<W, O>, world: W): ExposedWorld {
-  return model.expose !== undefined ? model.expose(world) : fallbackExpose(model, world);
-}
-
-/** The exposed world before the first step and after each step of `schedule` on the model. */
-export function modelStates<W, O>(model: ScenarioModel<W, O>, schedule: readonly number[]): { initial: ExposedWorld; states: ExposedWorld[] } {
-  let world = model.initial;
-  const initial = exposeWorld(model, world);
-  const states = schedule.map((actor) => {
-    world = model.step(world, actor).world;
-    return exposeWorld(model, world);
-  });
-  return { initial, states };
 }
 
 function propertiesOf(properties: readonly Property<never>[]): TraceV2['properties'] {

@@ -22,9 +22,9 @@ import type { PoolThreadData, PoolThreadMessage, PoolThreadState } from './pool-
 
 const WORKER_URL = new URL('./pool-thread.worker.js', import.meta.url);
 
-/** Why `shared` has no thread form (the CLI prints this as its usage error). */
-export const SHARED_ON_THREADS =
-  'a better-sqlite3 connection belongs to the thread that opened it, so one connection shared by several threads cannot exist in Node: run shared-connection with --runtime async';
+import { SHARED_ON_THREADS } from './shared-on-threads.js';
+
+export { SHARED_ON_THREADS };
 
 type ThreadStatus = 'parked' | 'done' | 'failed';
 

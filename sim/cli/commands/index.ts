@@ -13,11 +13,13 @@ import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { docsCommand } from './docs.js';
 import { staleRaceCommand } from './stale-race.js';
+import { viewCommand } from './view.js';
 
 export const COMMANDS: readonly Command[] = [
   listCommand,
   checkCommand,
   replayCommand,
+  viewCommand,
   predictCommand,
   runCommand,
   conformCommand,
