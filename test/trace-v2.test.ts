@@ -23,6 +23,8 @@ import type { TraceV2 } from '../sim/trace.js';
 import { parseTrace } from '../sim/trace.js';
 import { withTempDir } from './cli/temp-file.js';
 import { assertValidTrace } from './schema-validate.js';
+import { brancherFor, BranchError } from '../sim/view/branch-run.js';
+import { findDefinition } from '../sim/scenarios/definitions.js';
 
 /** Format 2 against schemas/trace-v2.schema.json (with the message saying which trace it was). */
 function assertValidTraceV2(trace: TraceV2, what: string): void {
@@ -165,5 +167,58 @@ describe('format-2 traces', function () {
       assert.match(old.stdout, /same steps and verdict as the saved trace/);
       assert.match(old.stdout, /locks after \(worker-0 worker-1 worker-2\)/);
     });
+  });
+});
+
+describe('lockstep view and check --html (files and bad input)', function () {
+  this.timeout(120_000);
+
+  it('view writes a self-contained viewer for a format-2 trace, and for a format-1 trace after running it on the model; bad input exits 2 with one line', () => {
+    withTempDir((dir) => {
+      const trace = path.join(dir, 't.json');
+      assert.equal(spawnSync(process.execPath, [BIN, 'check', 'tickets', '--variant', 'deferred', '--trace-out', trace], { encoding: 'utf8' }).status, 1);
+      const viewed = spawnSync(process.execPath, [BIN, 'view', trace], { encoding: 'utf8' });
+      assert.equal(viewed.status, 0, viewed.stderr);
+      assert.match(viewed.stdout, new RegExp(`^wrote ${path.join(dir, 't.html').replace(/[.]/g, '\\.')} \\(\\d+ bytes, 12 steps\\)`));
+      const html = readFileSync(path.join(dir, 't.html'), 'utf8');
+      assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=|https?:\/\//, 'nothing to fetch');
+      assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+      const saved = JSON.parse(readFileSync(trace, 'utf8')) as TraceV2;
+      const v1 = { lockstep: 1, scenario: saved.scenario, variant: saved.variant, engine: saved.engine, params: saved.params, schedule: saved.schedule, steps: saved.steps.map(({ actor, action, outcome }) => ({ actor, action, outcome })), verdict: saved.verdict, property: saved.property, message: saved.message };
+      writeFileSync(trace, JSON.stringify(v1));
+      assert.equal(spawnSync(process.execPath, [BIN, 'view', trace, '-o', path.join(dir, 'v1.html')], { encoding: 'utf8' }).status, 0);
+      const embedded = /id="lockstep-trace">(.*?)<\/script>/s.exec(readFileSync(path.join(dir, 'v1.html'), 'utf8'))![1]!;
+      assertValidTraceV2(JSON.parse(embedded) as TraceV2, 'the upgraded format-1 trace');
+      const bad: [string[], RegExp][] = [
+        [['view', path.join(dir, 'missing.json')], /cannot read .*missing\.json: ENOENT/],
+        [['view', trace, '-o', path.join(dir, 'no', 'such', 'x.html')], /-o .*x\.html: cannot write there: ENOENT/],
+        [['view', '-'], /a trace read from stdin needs -o FILE\.html/],
+        [['check', 'tickets', '--html', path.join(dir, 'no', 'x.html')], /--html .*x\.html: cannot write there/],
+      ];
+      for (const [args, pattern] of bad) {
+        const ran = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: '' });
+        assert.equal(ran.status, 2, `${args.join(' ')}: ${ran.stderr}`);
+        assert.match(ran.stderr, pattern);
+        assert.equal(ran.stderr.trim().split('\n').length, 1, 'one line');
+      }
+      assert.deepEqual(readdirSync(dir).sort(), ['t.html', 't.json', 'v1.html'], 'nothing else left behind');
+    });
+  });
+
+  it('branch here, as the page runs it: from step 7 of the tickets counterexample, worker-1 first, then the lowest actor, ends with every worker acquired', async () => {
+    const { trace } = await simTrace(SCENARIOS.find((s) => s.entry.name === 'tickets')!, 'deferred');
+    const brancher = brancherFor(findDefinition('tickets')!, trace.variant, trace.params);
+    let state = brancher.start(trace.schedule, 7);
+    assert.deepEqual(state.enabled, [1, 2]);
+    state = brancher.step(state, 1);
+    while (state.enabled.length > 0) state = brancher.step(state, state.enabled[0]!);
+    assert.equal(state.violation, null);
+    assert.ok(state.ended);
+    assert.deepEqual(Object.values(state.steps.at(-1)!.state.actors).map((a) => a.status), ['done', 'done', 'done']);
+    // Following the trace itself instead reaches its own violation, judged the same way.
+    let same = brancher.start(trace.schedule, 7);
+    for (const actor of trace.schedule.slice(7)) same = brancher.step(same, actor);
+    assert.equal(same.violation?.property, 'every-worker-acquires');
+    assert.throws(() => brancher.start([0, 0, 0, 0, 0], 5), BranchError, 'worker-0 has finished after four steps');
   });
 });

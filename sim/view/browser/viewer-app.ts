@@ -129,7 +129,7 @@ function lanes(view: Shown): HTMLElement {
     const n = i + 1;
     const marks: string[] = [];
     if (view.brokeAt === i) marks.push('✗');
-    if (view.branchFrom !== null && i >= view.branchFrom) marks.push('⑂');
+    if (view.branchFrom !== null && i >= view.branchFrom) marks.push('↪');
     const row = el('tr', { id: `step-${n}`, 'data-step': String(n) });
     if (view.brokeAt === i) row.classList.add('broke');
     if (view.branchFrom !== null && i >= view.branchFrom) row.classList.add('branched');
@@ -258,7 +258,7 @@ function branchPanel(view: Shown): HTMLElement {
         ? el('p', { class: 'verdict good', id: 'branch-verdict' }, `✓ HOLDS: the run ended after ${s.steps.length} steps with every property held`)
         : el('p', { class: 'verdict', id: 'branch-verdict' }, `… every property holds so far (${s.steps.length} steps; safety judged after each step, outcomes when the run ends)`);
   section.append(
-    el('p', {}, `A branch of the model from step ${s.from} (⑂ marks your steps).`),
+    el('p', {}, `A branch of the model from step ${s.from} (↪ marks your steps).`),
     verdict,
     actorButtons(branch.brancher, s, null),
     button('↩ back to the trace', 'back-to-trace', 'back to the trace', () => {
