@@ -190,21 +190,25 @@ export async function check<W, O>(binding: ScenarioBinding<W, O>, options: Check
     await new Promise<void>((resolve) => setImmediate(resolve));
     // A run that stopped on a safety violation is a prefix; every other model run is whole.
     const endsRun = run.violation === null || !safetyNames.has(run.violation.property);
-    const real = await replayOnReal(() => binding.openReal(options.variant, options.params), binding.properties, run.schedule, run.steps, endsRun);
+    // Only judged and compared here; the world after every step is recorded for the run that becomes the trace.
+    const open = () => binding.openReal(options.variant, options.params);
+    const real = await replayOnReal(open, binding.properties, run.schedule, run.steps, endsRun, false);
     replayed++;
     if (replayed % 50 === 0) options.progress?.(`real: ${replayed}/${runs.length} schedules replayed`);
     if (mismatch === null && real.mismatch !== null) mismatch = { ...real.mismatch, schedule: run.schedule };
     if (real.mismatch === null) for (const tag of run.notable) notable[tag] = (notable[tag] ?? 0) + 1;
     if (violation === null && real.violation !== null) {
       violation = real.violation;
+      // The same schedule again, recording what the real run exposes after every step (a real replay is deterministic).
+      const recorded = await replayOnReal(open, binding.properties, run.schedule, run.steps, endsRun, true);
       violationTrace = realTrace(headerOf(binding, options, 'real'), {
         actors: model.actors,
         shared: model.sharedName ?? 'shared state',
         schedule: run.schedule,
-        steps: real.steps,
-        initial: real.initial,
-        states: real.states,
-        violation: real.violation,
+        steps: recorded.steps,
+        initial: recorded.initial,
+        states: recorded.states,
+        violation: recorded.violation,
         expected: run.steps,
       });
     }

@@ -21,7 +21,7 @@ export interface RealReplay {
   readonly violation: Violation | null;
   /** The first step where the real run did not do what the model did, or null when they agree throughout. */
   readonly mismatch: StepMismatch | null;
-  /** What the real run exposed before the first step, and after each step (format-2 traces). */
+  /** What the real run exposed before the first step, and after each step (format-2 traces); empty unless asked for. */
   readonly initial: ExposedWorld;
   readonly states: readonly ExposedWorld[];
 }
@@ -48,6 +48,8 @@ export async function replayOnReal<O>(
   schedule: readonly number[],
   expected: readonly StepRecord[] | null,
   endsRun: boolean,
+  /** Record the exposed world after every step (for a trace); off, a replay only judges and compares. */
+  recordStates = true,
 ): Promise<RealReplay> {
   const run = await open();
   try {
@@ -62,7 +64,7 @@ export async function replayOnReal<O>(
       }
       return null;
     };
-    const initial = exposeReal(run);
+    const initial: ExposedWorld = recordStates ? exposeReal(run) : { actors: {} };
     const states: ExposedWorld[] = [];
     let violation = judgeSafety();
     for (const [index, actor] of schedule.entries()) {
@@ -73,7 +75,7 @@ export async function replayOnReal<O>(
       }
       const record = await run.step(actor);
       steps.push(record);
-      states.push(exposeReal(run));
+      if (recordStates) states.push(exposeReal(run));
       const want = expected?.[index];
       if (mismatch === null && want !== undefined && !sameStep(want, record)) mismatch = { index, model: want, real: record };
       violation = judgeSafety();
