@@ -26,12 +26,17 @@ export function resetFromTemplate(template: string, file: string): void {
   copyFileSync(template, file);
 }
 
+const OPEN_TIMEOUT_MS = 2000;
+
 /** Opens a raw connection for a gated one: busy timeout 0, schema loaded now. */
 export function openRawConnection(file: string): Database.Database {
-  const db = new Database(file, { timeout: 0, fileMustExist: true });
+  // Opening may meet another thread's connection opening at the same moment (in WAL mode the first one to
+  // open sets up the shared memory): a real busy timeout while opening only, busy timeout 0 once open.
+  const db = new Database(file, { timeout: OPEN_TIMEOUT_MS, fileMustExist: true });
   try {
     db.pragma('synchronous = OFF');
     db.prepare('SELECT 1 FROM sqlite_schema LIMIT 1').get();
+    db.pragma('busy_timeout = 0');
     return db;
   } catch (error) {
     db.close();
