@@ -43,3 +43,8 @@ export function openRawConnection(file: string): Database.Database {
     throw new Error(`lockstep could not open a connection to the run's database (open every connection before the actor's first statement, while no other connection holds a lock): ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+/** Removes a run's database file and whatever SQLite left beside it. */
+export function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+}

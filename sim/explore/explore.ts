@@ -64,6 +64,8 @@ export interface ExploreResult {
   /** Runs executed (not counting shrinking). */
   readonly schedules: number;
   readonly shrinks: number;
+  /** How many runs reached each notable situation (`busy-wait`: some statement waited in its virtual busy handler), when the strategy counts them. */
+  readonly notable: Readonly<Record<string, number>>;
   /** Steps where the SQLite lock model answered otherwise than real SQLite: lockstep defects, never the user's bug. */
   readonly disagreements: readonly string[];
   /** Everything above as text, for an assertion message or a log. */
@@ -96,13 +98,13 @@ export async function explore(scenario: ScenarioDefinition, options: ExploreOpti
       searched = await strategy.search({ runs: target }, options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop });
     } catch (error) {
       if (!(error instanceof ExploreFault)) throw error;
-      return finish({ ...base, verdict: 'error', property: null, message: error.message, fault: error.kind, schedules: 0, shrinks: 0 }, error.schedule, error.steps, error.locks, error.connections, [], scenario, journal, busyTimeoutMs);
+      return finish({ ...base, verdict: 'error', property: null, message: error.message, fault: error.kind, schedules: 0, shrinks: 0, notable: {} }, error.schedule, error.steps, error.locks, error.connections, [], scenario, journal, busyTimeoutMs);
     }
     const failure = searched.failure as UserRunReport | null;
     const verdict: ExploreVerdict = searched.verdict;
     const message = failure?.violation?.message ?? searched.limit ?? (searched.stopped === null ? null : `stopped (${searched.stopped})`);
     return finish(
-      { ...base, verdict, property: failure?.violation?.property ?? null, message, fault: null, schedules: searched.schedules, shrinks: searched.shrinks },
+      { ...base, verdict, property: failure?.violation?.property ?? null, message, fault: null, schedules: searched.schedules, shrinks: searched.shrinks, notable: searched.notable },
       failure?.schedule ?? null,
       failure?.steps ?? [],
       failure?.locks ?? [],
@@ -201,6 +203,7 @@ export function openExplorer(scenario: ScenarioDefinition, options: Pick<Explore
         fault: null,
         schedules: 1,
         shrinks: 0,
+        notable: {},
       };
       const done = finish(head, report.schedule, report.steps, report.locks, report.connections, report.disagreements, scenario, journal, busyTimeoutMs);
       return { holds: report.violation === null, property: done.property, message: done.message, schedule: report.schedule, table: done.table, replayToken: done.replayToken!, report: done.report };

@@ -19,7 +19,7 @@ import type { StepRecord } from '../../spec/scenario-model.js';
 import type { PendingStep } from '../../impl/gated/actor-channel.js';
 import { isBusyCode, sqliteCodeOf } from '../../impl/gated/connection-gate.js';
 import { openAsyncRun, type UserRun, type UserRunOptions } from '../../impl/runtime/async-runtime.js';
-import { buildTemplate, resetFromTemplate } from '../../impl/runtime/run-database.js';
+import { buildTemplate, removeDatabase, resetFromTemplate } from '../../impl/runtime/run-database.js';
 import { StallError } from '../../impl/runtime/run-driver.js';
 import type { ActorResult, Check, CheckView, ScenarioDefinition } from '../../impl/runtime/scenario-definition.js';
 import { ActorThreads, openThreadsRun, ScenarioLoadError } from '../../impl/runtime/threads-runtime.js';
@@ -97,7 +97,8 @@ export class UserRunTarget implements RunTarget {
   readonly actors: readonly string[];
   private readonly dir: string;
   private readonly template: string;
-  private readonly file: string;
+  private file: string;
+  private runs = 0;
   private readonly threads: ActorThreads | null;
   private readonly journal: 'delete' | 'wal';
   private readonly busyTimeoutMs: number;
@@ -134,7 +135,12 @@ export class UserRunTarget implements RunTarget {
 
   async run(chooser: Chooser): Promise<UserRunReport> {
     if (this.closed) throw new Error('the exploration is closed');
+    // A new file name per run: SQLite keeps per-inode lock state (and closed connections' descriptors) in the
+    // process, so a file overwritten in place could inherit the last run's; the old copy is removed.
+    const previous = this.file;
+    this.file = join(this.dir, `run-${++this.runs}.db`);
     resetFromTemplate(this.template, this.file);
+    removeDatabase(previous);
     const options: UserRunOptions = { file: this.file, journal: this.journal, busyTimeoutMs: this.busyTimeoutMs, stallTimeoutMs: this.settings.stallTimeoutMs };
     const { definition } = this;
     const schedule: number[] = [];
@@ -221,7 +227,7 @@ export class UserRunTarget implements RunTarget {
         footprints,
         pendingFootprints,
         violation,
-        notable: [],
+        notable: steps.some((st) => st.outcome.endsWith(', waits')) ? ['busy-wait'] : [],
         ended,
         connections: [...run.connections],
         locks,

@@ -5,7 +5,7 @@
  * worker threads through the public API, with no model.
  */
 import assert from 'node:assert/strict';
-import { defineScenario, type GatedDatabase, type Journal } from '../../sim/index.js';
+import { defineScenario, type GatedDatabase, type Journal, type ThreadActorContext } from '../../sim/index.js';
 
 type Mode = 'deferred' | 'immediate';
 
@@ -52,7 +52,7 @@ function ticketsScenario(mode: Mode, journal: Journal) {
       db.exec('CREATE TABLE tickets (id TEXT PRIMARY KEY, locked_by TEXT)');
       for (let i = 0; i < workers.length; i++) db.prepare('INSERT INTO tickets (id) VALUES (?)').run(`ticket-${i}`);
     },
-    actors: Object.fromEntries(workers.map((name, i) => [name, (ctx) => new TicketRepository(ctx.open(), mode).acquireLock(`ticket-${i}`, name)])),
+    actors: Object.fromEntries(workers.map((name, i) => [name, (ctx: ThreadActorContext) => new TicketRepository(ctx.open(), mode).acquireLock(`ticket-${i}`, name)])),
     check({ results }) {
       for (const [name, result] of Object.entries(results)) {
         assert.ok(result.status === 'done' && result.value !== null, `${name} did not acquire its ticket`);

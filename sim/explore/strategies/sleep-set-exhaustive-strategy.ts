@@ -21,6 +21,11 @@ export interface SleepSetExhaustiveOptions {
   readonly maxSchedules?: number;
 }
 
+/** The same schedule prefix led to different enabled actors: the user's code is not deterministic under lockstep. */
+export class NondeterministicRun extends Error {
+  override readonly name = 'NondeterministicRun';
+}
+
 interface Frame {
   readonly enabled: readonly number[];
   chosen: number;
@@ -52,6 +57,7 @@ export class SleepSetExhaustiveStrategy implements Strategy {
     let prefixLength = 0;
     let best: RunReport | null = null;
     let schedules = 0;
+    const notable: Record<string, number> = {};
     const width = target.runs.actors.length;
     for (;;) {
       const stopped = control?.shouldStop?.() ?? null;
@@ -63,7 +69,7 @@ export class SleepSetExhaustiveStrategy implements Strategy {
         next: (enabled, index, pending) => {
           if (index < prefixLength) {
             const frame = frames[index]!;
-            if (!sameSet(frame.enabled, enabled)) throw new Error(`the run is not deterministic: at step ${index + 1} the actors that could step were ${enabled.join(',')}, in an earlier run with the same schedule ${frame.enabled.join(',')}`);
+            if (!sameSet(frame.enabled, enabled)) throw new NondeterministicRun(`the run is not deterministic: at step ${index + 1} of schedule ${frames.slice(0, index).map((f) => f.chosen).join('.')} the actors that could step were ${enabled.join(',')}, in an earlier run with the same schedule ${frame.enabled.join(',')} (does code between two statements depend on timing, or on state outside the database and the points?)`);
             return frame.chosen;
           }
           const footprints = Array.from({ length: width }, (_, a) => (enabled.includes(a) && pending !== undefined ? pending(a) : null));
@@ -76,6 +82,7 @@ export class SleepSetExhaustiveStrategy implements Strategy {
       };
       const report = await target.runs.run(chooser);
       schedules++;
+      for (const tag of report.notable) notable[tag] = (notable[tag] ?? 0) + 1;
       frames.length = report.schedule.length;
       if (report.violation !== null && (best === null || report.schedule.length < best.schedule.length)) best = report;
       control?.progress?.({ schedules });
@@ -90,7 +97,7 @@ export class SleepSetExhaustiveStrategy implements Strategy {
           break;
         }
       }
-      if (d < 0) return result(best === null ? 'holds' : 'violation', best, schedules, null, null);
+      if (d < 0) return { ...result(best === null ? 'holds' : 'violation', best, schedules, null, null), notable };
       frames.length = d + 1;
       prefixLength = d + 1;
     }
