@@ -9,12 +9,14 @@ import { checkCommand } from './check.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { docsCommand } from './docs.js';
+import { exploreCommand } from './explore.js';
 import { staleRaceCommand } from './stale-race.js';
 
 export const COMMANDS: readonly Command[] = [
   listCommand,
   checkCommand,
   replayCommand,
+  exploreCommand,
   predictCommand,
   runCommand,
   conformCommand,
