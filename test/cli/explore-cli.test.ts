@@ -30,7 +30,7 @@ describe('lockstep explore FILE', () => {
     for (const [args, message] of [
       [[fixture, '--scenario', 'counter-atomic-update', '--replay', 'ls1:counter-atomic-update:3:delete:5000:0'], 'lockstep explore: the replay token does not fit the scenario: it was made for 3 actors, not 2\n'],
       [['no-such-file.js'], /^lockstep explore: cannot import no-such-file.js: /],
-      [[fixture, '--scenario', 'nope'], /^lockstep explore: \S+ exports no scenario named 'nope' \(it has: counter-read-modify-write, counter-atomic-update, counter-begin-immediate\)\n$/],
+      [[fixture, '--scenario', 'nope'], /^lockstep explore: \S+ exports no scenario named 'nope' \(it has: counter-atomic-update, counter-begin-immediate, counter-read-modify-write\)\n$/],
     ] as const) {
       const run = lockstep(...args);
       assert.equal(run.status, 2, run.stdout);
