@@ -12,6 +12,7 @@ import { checkCommand } from './check.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { docsCommand } from './docs.js';
+import { exploreCommand } from './explore.js';
 import { staleRaceCommand } from './stale-race.js';
 import { viewCommand } from './view.js';
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   replayCommand,
   viewCommand,
+  exploreCommand,
   predictCommand,
   runCommand,
   conformCommand,
