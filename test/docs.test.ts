@@ -10,6 +10,7 @@ import { blockBody, DocsFormatError, fillBlocks, findBlocks, withoutTimings } fr
 import { isRefusal, renderMermaid } from '../sim/render/trace-mermaid.js';
 import { check } from '../sim/check.js';
 import { ticketsBinding } from '../sim/scenarios/tickets.binding.js';
+import { withoutToolVersions } from '../sim/cli/commands/docs.js';
 
 const BIN = fileURLToPath(new URL('../../bin/lockstep.js', import.meta.url));
 
@@ -31,6 +32,12 @@ describe('docs pages', function () {
     assert.deepEqual(findBlocks(filled).map((b) => b.args), [['list'], ['list', '--json']]);
     assert.throws(() => findBlocks('<!-- lockstep list -->\n<!-- lockstep list -->\n<!-- /lockstep -->'), DocsFormatError);
     assert.throws(() => findBlocks('<!-- lockstep list -->\nno end'), /line 1: .* has no '<!-- \/lockstep -->'/);
+  });
+
+  it("a viewer file made on another Node, SQLite or lockstep version is not stale; any other difference is", () => {
+    const made = (node: string, steps: string) => `<script>{"lockstep":2,"tool":{"version":"0.1.0","sqlite":"3.53.2","node":"${node}"},"steps":[${steps}]}</script>`;
+    assert.equal(withoutToolVersions(made('v20.20.2', '1')), withoutToolVersions(made('v24.22.3', '1')));
+    assert.notEqual(withoutToolVersions(made('v20.20.2', '1')), withoutToolVersions(made('v20.20.2', '2')));
   });
 
   it('elides elapsed times and nothing else, and fences Mermaid as mermaid', () => {

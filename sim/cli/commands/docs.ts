@@ -7,7 +7,8 @@
  *
  * A viewer block, `<!-- lockstep viewer NAME.html check ARGS -->`, runs `lockstep check ARGS --html` and keeps the
  * viewer file it writes as docs/viewer/NAME.html (the counterexample, or the representative run of a hold); the
- * block's body is the link to it. `--check` compares the file too, byte for byte.
+ * block's body is the link to it. `--check` compares the file too, byte for byte except for the embedded trace's
+ * `tool` versions (lockstep, SQLite, Node): a page generated on Node 20 is not stale on Node 24.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,7 +93,7 @@ function viewerBlock(page: string, line: number, args: readonly string[], check:
     } catch {
       old = null;
     }
-    const stale = old !== fresh;
+    const stale = old === null || withoutToolVersions(old) !== withoutToolVersions(fresh);
     if (stale && !check) {
       mkdirSync(join(DOCS, 'viewer'), { recursive: true });
       writeFileSync(target, fresh);
@@ -101,6 +102,11 @@ function viewerBlock(page: string, line: number, args: readonly string[], check:
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The embedded trace's `"tool":{...}` (versions of the tool, of SQLite and of Node), blanked for comparison. */
+export function withoutToolVersions(html: string): string {
+  return html.replace(/"tool":\{[^{}]*\}/g, '"tool":{}');
 }
 
 function listPages(): string[] {
