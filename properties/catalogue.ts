@@ -195,16 +195,29 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       {
         name: 'retry-statement',
         summary: 'DEFERRED; the decorator retries only the failed statement inside the transaction that already read: under WAL its snapshot is stale, in rollback mode its SHARED blocks the committer; it spends its budget and gives up',
+        provenance: {
+          kind: 'lockstep',
+          reason:
+            "a read-modify-write retried statement by statement inside the transaction that read: what luca's whole-function retry on a connection that never rolls back amounts to once a read came first (see leaked-transaction); neither seed has this read-then-write counter, and the seeded jitter is lockstep's (bolt 6a1ee29 sleeps 1 s x attempt, luca fe4afe5 0.1 s x 2^k, neither with jitter)",
+        },
         expected: { verdict: 'violation', property: 'every-update-applied' },
       },
       {
         name: 'retry-transaction',
         summary: 'DEFERRED; the decorator rolls the transaction back and runs all of it again after a backoff sleep',
+        provenance: {
+          kind: 'lockstep',
+          reason: 'the fix of retry-statement: ROLLBACK, back off, run the whole transaction again (the retry the write-ups of 003 and 004 describe, made safe by the rollback neither upstream decorator does)',
+        },
         expected: { verdict: 'holds' },
       },
       {
         name: 'immediate',
         summary: 'BEGIN IMMEDIATE and no decorator: the write lock is asked for first, with no transaction open, so the busy timeout waits its turn',
+        provenance: {
+          kind: 'lockstep',
+          reason: "the other fix: BEGIN IMMEDIATE (Actifix's fix of seed 002, bfcb1dd) instead of a retry decorator",
+        },
         expected: { verdict: 'holds' },
       },
     ],
@@ -218,21 +231,39 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       {
         name: 'thread-local',
         summary: 'each worker has its own connection; BEGIN IMMEDIATE with a busy timeout',
+        provenance: {
+          kind: 'lockstep',
+          reason:
+            "the one-connection-per-thread scheme of luca's get_db_connection (fe4afe5) and of Actifix's DatabasePool, with BEGIN IMMEDIATE transactions; luca's own connection (Python's implicit BEGIN, no rollback) is the leaked-transaction scenario",
+        },
         expected: { verdict: 'holds' },
       },
       {
         name: 'shared-connection',
         summary: "one connection used by every worker: a second worker's BEGIN lands inside the first one's transaction",
+        provenance: {
+          kind: 'lockstep',
+          reason: 'what check_same_thread=False (luca fe4afe5, Actifix) permits: one connection used by several threads with no lock around it; no seed ships this use',
+        },
         expected: { verdict: 'violation', property: 'no-connection-shared' },
       },
       {
         name: 'bounded-pool',
         summary: 'a pool of at most --pool-size connections (fewer than the workers): acquire waits for a release; BEGIN IMMEDIATE with a busy timeout',
+        provenance: {
+          kind: 'write-up',
+          seed: '003_32051bd236dd5375.txt',
+          note: "the write-up's 'thread-safe connection pools with configurable limits', as a pool that makes callers wait; bolt's code at 6a1ee29 keeps one connection per thread and evicts the least recently used past 10 instead",
+        },
         expected: { verdict: 'holds' },
       },
       {
         name: 'bounded-pool-deferred',
         summary: 'the same pool with DEFERRED transactions: two pooled connections still race to upgrade their reads, and "database is locked" escapes',
+        provenance: {
+          kind: 'lockstep',
+          reason: 'the bounded pool with DEFERRED transactions, to show that a pool alone does not fix read-to-write upgrades',
+        },
         expected: { verdict: 'violation', property: 'no-busy-escapes' },
       },
     ],
@@ -245,11 +276,20 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       {
         name: 'unguarded',
         summary: 'check, await createClient(), assign: two tasks both see the slot empty and create two clients',
+        provenance: {
+          kind: 'lockstep',
+          reason:
+            "the write-up's race (two asyncio tasks create the client) needs a yield point between the check and the assignment, which the upstream get_client (f68737a, before 5cb4a38) does not have: lockstep awaits the creation there so that the race exists on one event loop",
+        },
         expected: { verdict: 'violation', property: 'one-client-created' },
       },
       {
         name: 'locked',
         summary: 'the same body under an asyncio-style lock (the fix): the second task waits and finds the client',
+        provenance: {
+          kind: 'lockstep',
+          reason: "the write-up's fix (an asyncio lock) around lockstep's awaited getter; upstream 5cb4a38 locks a getter with no await in it (see sync-asyncio-lock)",
+        },
         expected: { verdict: 'holds' },
       },
     ],
@@ -262,11 +302,19 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       {
         name: 'unguarded',
         summary: 'read the count, await metrics.record(), write count + 1: two tasks read the same count and one failure is lost',
+        provenance: {
+          kind: 'lockstep',
+          reason: "the read-modify-write spans an await (metrics.record()) so that the write-up's lost update exists on one event loop; the upstream _penalize_host (f68737a, before 5cb4a38) is synchronous (see sync-unguarded)",
+        },
         expected: { verdict: 'violation', property: 'no-lost-update' },
       },
       {
         name: 'locked',
         summary: "the same read-modify-write under the host table's lock (the fix)",
+        provenance: {
+          kind: 'lockstep',
+          reason: "lockstep's awaited update under a lock (an asyncio-style lock on one loop, a ticket lock on threads); upstream 5cb4a38 puts a threading.Lock around the synchronous update (see sync-thread-lock)",
+        },
         expected: { verdict: 'holds' },
       },
     ],
