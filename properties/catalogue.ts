@@ -319,6 +319,72 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
     ],
   },
+  {
+    name: 'leaked-transaction',
+    seed: '004_4d4bdced7131257a.txt (luca-nrw-scraper)',
+    summary:
+      "two threads, each with its own connection kept for its whole life, in Python's legacy sqlite3 mode (an implicit BEGIN before a write, never before a read, no rollback on an error), WAL, 30 s busy timeout, a retry decorator around each whole call; thread-0 records, reads a report, works and records again; thread-1 keeps the write lock (--holder leaked-lock: its _update_pattern swallows an error after its UPSERT; --holder long-transaction: another job's transaction) for --hold ms",
+    variants: [
+      {
+        name: 'legacy',
+        summary:
+          'as upstream: a failed write leaves its transaction open, a read pins a snapshot in it, and every later write of that thread fails with SQLITE_BUSY_SNAPSHOT; an error swallowed after a write keeps the write lock past the call',
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: 'fe4afe58fea933b00630861a1c22b768ff98a920',
+          note: "db_utils.get_db_connection and with_db_retry, learning_db's _record, learning_engine's _update_pattern (except Exception: pass) and the health report's query, on Python's default (legacy) connection; the error after _update_pattern's UPSERT is lockstep's injected fault (in WAL mode nothing there can meet a lock)",
+        },
+        expected: { verdict: 'violation', property: 'no-write-lock-between-calls' },
+        alsoUnder: [
+          {
+            params: { holder: 'long-transaction' },
+            summary: "another job holds the write lock 180 s: thread-0's record fails after 5 attempts of 30 s, its report pins a snapshot in the transaction the record left open, and its two later records fail with SQLITE_BUSY_SNAPSHOT at every attempt",
+            expected: { verdict: 'violation', property: 'every-thread-recovers' },
+          },
+        ],
+      },
+      {
+        name: 'rollback-before-retry',
+        summary: "get_db_connection rolls back when an exception leaves the block, so the decorator retries on a clean connection; the error _update_pattern swallows never leaves its block, so its write lock still leaks",
+        provenance: { kind: 'lockstep', reason: 'the first fix of the stale transaction: ROLLBACK before the decorator retries (what with_db_retry needs and neither db_utils function does)' },
+        expected: { verdict: 'violation', property: 'no-write-lock-between-calls' },
+        alsoUnder: [
+          {
+            params: { holder: 'long-transaction' },
+            summary: "thread-0's record still fails while the job holds the lock, but leaves no transaction behind: its report reads in autocommit and its later records succeed",
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
+      {
+        name: 'begin-immediate',
+        summary: "isolation_level='IMMEDIATE': the implicit BEGIN takes the write lock first, so a write that cannot have it fails at its BEGIN with no transaction open; a write that had it and then swallowed an error still keeps it",
+        provenance: { kind: 'lockstep', reason: "the second fix of the stale transaction: Python's implicit BEGIN made BEGIN IMMEDIATE (isolation_level='IMMEDIATE', as Actifix's fix of seed 002 does by hand)" },
+        expected: { verdict: 'violation', property: 'no-write-lock-between-calls' },
+        alsoUnder: [
+          {
+            params: { holder: 'long-transaction' },
+            summary: "thread-0's record fails at its BEGIN IMMEDIATE while the job holds the lock, with no transaction left open; its report reads in autocommit and its later records succeed",
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
+      {
+        name: 'rollback-on-exit',
+        summary: 'get_db_connection rolls back whatever is still open when the block ends, however it ends: no transaction outlives its call, swallowed errors included',
+        provenance: { kind: 'lockstep', reason: 'the fix of both failures: a connection that leaves every block with no transaction open' },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { holder: 'long-transaction' },
+            summary: "thread-0's record fails while the job holds the lock and is rolled back; its later records succeed",
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
+    ],
+  },
 ];
 
 export function findScenario(name: string): ScenarioEntry | undefined {
