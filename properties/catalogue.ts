@@ -342,6 +342,11 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
             summary: "another job holds the write lock 180 s: thread-0's record fails after 5 attempts of 30 s, its report pins a snapshot in the transaction the record left open, and its two later records fail with SQLITE_BUSY_SNAPSHOT at every attempt",
             expected: { verdict: 'violation', property: 'every-thread-recovers' },
           },
+          {
+            params: { holder: 'long-transaction', report: 'none' },
+            summary: "the same, but thread-0 never reads: the transaction its failed record left open has no snapshot yet, so its next record waits its turn and commits; a failed write alone does not poison the thread, the read after it does",
+            expected: { verdict: 'holds' },
+          },
         ],
       },
       {

@@ -74,6 +74,7 @@ function validate(options: LeakedTransactionRunOptions): void {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number >= 0, got ${String(value)}`);
   }
   if (options.maxAttempts < 1) throw new RangeError(`maxAttempts must be at least 1, got ${options.maxAttempts}`);
+  if (options.report !== 'after-record' && options.report !== 'none') throw new RangeError(`report must be after-record or none, got ${String(options.report)}`);
   if (options.holder !== 'leaked-lock' && options.holder !== 'long-transaction') throw new RangeError(`holder must be leaked-lock or long-transaction, got ${String(options.holder)}`);
 }
 

@@ -19,13 +19,14 @@ export interface ProgramOptions {
   readonly holdMs: number;
   readonly workMs: number;
   readonly laterRecords: number;
+  readonly report: 'after-record' | 'none';
 }
 
-/** thread-0: record, report, then `laterRecords` times work and record; thread-1: the holder of the write lock. */
+/** thread-0: record, report (unless `report` is none), then `laterRecords` times work and record; thread-1: the holder of the write lock. */
 export function threadPrograms(options: ProgramOptions): readonly (readonly Call[])[] {
   const later: Call[] = [];
   for (let i = 0; i < options.laterRecords; i++) later.push({ kind: 'work', ms: options.workMs }, { kind: 'record' });
-  const underTest: Call[] = [{ kind: 'record' }, { kind: 'report' }, ...later];
+  const underTest: Call[] = [{ kind: 'record' }, ...(options.report === 'after-record' ? [{ kind: 'report' } as const] : []), ...later];
   const holder: Call[] =
     options.holder === 'leaked-lock'
       ? [{ kind: 'update-pattern', failsAfterUpsert: true }, { kind: 'work', ms: options.holdMs }, { kind: 'record' }]

@@ -5,8 +5,8 @@ import type { ConnectionPolicy } from '../../spec/leaked-transaction/legacy-thre
 import type { LeakedTransactionParams, LeakedTransactionWorld } from '../../spec/leaked-transaction/leaked-transaction.model.js';
 import { createLeakedTransactionModel } from '../../spec/leaked-transaction/leaked-transaction.model.js';
 import type { LeakedObservation } from '../../spec/leaked-transaction/leaked-transaction.observation.js';
-import type { Holder } from '../../spec/leaked-transaction/thread-program.js';
-import { HOLDERS } from '../../spec/leaked-transaction/thread-program.js';
+import type { Holder, ReportPlacement } from '../../spec/leaked-transaction/thread-program.js';
+import { HOLDERS, REPORT_PLACEMENTS } from '../../spec/leaked-transaction/thread-program.js';
 import { openLeakedTransactionRun } from '../../impl/leaked-transaction/leaked-transaction.real-engine.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
 import { choiceParam, integerParam } from '../scenario-binding.js';
@@ -29,6 +29,7 @@ export function leakedTransactionParams(variant: string, params: ScenarioParams)
     holdMs: Number(params['holdMs'] ?? 180_000),
     workMs: Number(params['workMs'] ?? 60_000),
     laterRecords: Number(params['laterRecords'] ?? 2),
+    report: String(params['report'] ?? 'after-record') as ReportPlacement,
     maxAttempts: Number(params['maxAttempts'] ?? 5),
     baseDelayMs: Number(params['baseDelayMs'] ?? 100),
     busyTimeoutMs: Number(params['busyTimeoutMs'] ?? 30_000),
@@ -41,6 +42,7 @@ export const leakedTransactionBinding: ScenarioBinding<LeakedTransactionWorld, L
     choiceParam('holder', 'holder', "what keeps the write lock: leaked-lock (thread-1's _update_pattern swallows an error after its UPSERT) or long-transaction (another job's transaction)", HOLDERS),
     integerParam('holdMs', 'hold', 'how long the holder keeps the write lock, in virtual ms', 180_000, 0, 3_600_000),
     integerParam('workMs', 'work', "thread-0's work between its later calls, in virtual ms", 60_000, 0, 3_600_000),
+    choiceParam('report', 'report', "after-record: thread-0 reads its health report right after its first record; none: it never reads", REPORT_PLACEMENTS),
     integerParam('laterRecords', 'later-records', 'record calls thread-0 makes after its report', 2, 0, 4),
     integerParam('maxAttempts', 'attempts', "with_db_retry's max_retries (attempts in all)", 5, 1, 8),
     integerParam('baseDelayMs', 'backoff-ms', "with_db_retry's first delay in virtual ms (doubles per retry)", 100, 0, 60_000),

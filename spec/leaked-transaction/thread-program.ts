@@ -41,16 +41,23 @@ export interface ProgramParams {
   readonly workMs: number;
   /** How many `record` calls the thread under test makes after its report. */
   readonly laterRecords: number;
+  /** Whether the thread under test reads its health report after its first record (`none`: it does not read). */
+  readonly report: ReportPlacement;
 }
 
+export type ReportPlacement = 'after-record' | 'none';
+
+export const REPORT_PLACEMENTS: readonly ReportPlacement[] = ['after-record', 'none'];
+
 /**
- * thread-0, the thread under test: a record, the health report, then `laterRecords` times work and a record.
+ * thread-0, the thread under test: a record, the health report (unless `report` is `none`), then `laterRecords`
+ * times work and a record.
  * thread-1: the holder.
  */
 export function programs(params: ProgramParams): readonly (readonly Call[])[] {
   const later: Call[] = [];
   for (let i = 0; i < params.laterRecords; i++) later.push({ kind: 'work', ms: params.workMs }, { kind: 'record' });
-  const underTest: Call[] = [{ kind: 'record' }, { kind: 'report' }, ...later];
+  const underTest: Call[] = [{ kind: 'record' }, ...(params.report === 'after-record' ? [{ kind: 'report' } as const] : []), ...later];
   const holder: Call[] =
     params.holder === 'leaked-lock'
       ? [{ kind: 'update-pattern', failsAfterUpsert: true }, { kind: 'work', ms: params.holdMs }, { kind: 'record' }]
