@@ -317,6 +317,42 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
         },
         expected: { verdict: 'holds' },
       },
+      {
+        name: 'sync-unguarded',
+        summary: 'read the count and write count + 1 with no await in between: one step on one event loop, so no update is lost there; on threads (--runtime threads) a switch between the read and the write loses one',
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: 'f68737ae059e8d0eaad21758aed55ed6547c0138',
+          note: 'http/retry.py _penalize_host before the fix (5cb4a38~1): setdefault, failures = min(failures + 1, 10), penalty_until, all synchronous; called from coroutines on one loop, and from threads',
+        },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads', tasks: 2, hosts: 1 },
+            summary: 'two real worker threads on one host: both read the same count before either writes, and one failure is lost',
+            expected: { verdict: 'violation', property: 'no-lost-update' },
+          },
+        ],
+      },
+      {
+        name: 'sync-thread-lock',
+        summary: "the same synchronous update under the table's thread lock (a ticket lock on threads): it holds on one loop and on threads",
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: '5cb4a38ef36dbea13b0ff152f8e8fbb7f489fd1a',
+          note: 'http/retry.py _penalize_host under `with _HOST_STATE_LOCK:` (a threading.Lock), the fix the write-up describes',
+        },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads', tasks: 2, hosts: 1 },
+            summary: 'two real worker threads on one host: the second penalty waits at the lock until the first has written',
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
     ],
   },
   {

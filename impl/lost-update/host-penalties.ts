@@ -54,6 +54,51 @@ export function penalizeHostLocked(table: HostTable, host: string, steps: TaskSt
   return withLock(table.lock, steps, () => penalizeHostUnguarded(table, host, steps, metrics));
 }
 
+/**
+ * A thread lock (Python's threading.Lock) for code that runs on one event loop: taking it never waits there,
+ * because a synchronous body holds it only while nothing else runs; taking it twice would block the loop's own
+ * thread for ever, so that is an error.
+ */
+export class ThreadLock {
+  private held = false;
+
+  acquire(): void {
+    if (this.held) throw new Error('threading.Lock taken twice by one thread: it would block for ever');
+    this.held = true;
+  }
+
+  release(): void {
+    if (!this.held) throw new Error('release of an unlocked lock');
+    this.held = false;
+  }
+}
+
+/** `_penalize_host` as upstream shipped it (f68737a): the read-modify-write with no await in it. */
+export function penalizeHostSync(table: HostTable, host: string): HostState {
+  const failures = (table.hosts.get(host)?.failures ?? 0) + 1;
+  const state: HostState = { failures, penaltySeconds: penaltyFor(failures) };
+  table.hosts.set(host, state);
+  return state;
+}
+
+/** `_penalize_host` as upstream fixed it (5cb4a38): the same body under a thread lock (`with _HOST_STATE_LOCK:`). */
+export function penalizeHostSyncLocked(table: HostTable, host: string, lock: ThreadLock): HostState {
+  lock.acquire();
+  try {
+    return penalizeHostSync(table, host);
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * How an async task calls the synchronous `_penalize_host`: at its turn (one gate), and the whole call runs
+ * before anything else on the loop can.
+ */
+export function penalizeFromTask(steps: TaskSteps, host: string, call: () => HostState, locked: boolean): Promise<HostState> {
+  return steps.access(locked ? `penalize ${host} under the lock` : `penalize ${host}`, call, (state) => `failures ${state.failures}, penalty ${state.penaltySeconds} s`);
+}
+
 /** An in-memory metrics sink: the run's event list, appended at the task's gate (one step). */
 export class RunMetrics {
   readonly events: string[] = [];

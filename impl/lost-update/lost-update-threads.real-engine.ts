@@ -32,8 +32,14 @@ function deliver(slot: ThreadSlot, message: PenaltyThreadMessage): void {
   else expect(message);
 }
 
-export async function openLostUpdateThreadsRun(options: { readonly tasks: number; readonly hosts: number; readonly guard: 'unguarded' | 'locked' }): Promise<LostUpdateRealRun> {
+export async function openLostUpdateThreadsRun(options: {
+  readonly tasks: number;
+  readonly hosts: number;
+  readonly guard: 'unguarded' | 'locked';
+  readonly body?: 'awaited' | 'sync';
+}): Promise<LostUpdateRealRun> {
   const { tasks, hosts, guard } = options;
+  const body = options.body ?? 'awaited';
   if (!Number.isInteger(tasks) || tasks < 1) throw new RangeError(`tasks must be a positive integer, got ${String(tasks)}`);
   if (!Number.isInteger(hosts) || hosts < 1) throw new RangeError(`hosts must be a positive integer, got ${String(hosts)}`);
   const actors = Array.from({ length: tasks }, (_, i) => `task-${i}`);
@@ -73,7 +79,7 @@ export async function openLostUpdateThreadsRun(options: { readonly tasks: number
 
   try {
     for (const [i] of actors.entries()) {
-      const data: PenaltyThreadData = { index: i, host: i % hosts, hosts, guard, control, table: table.buffer };
+      const data: PenaltyThreadData = { index: i, host: i % hosts, hosts, guard, body, control, table: table.buffer };
       const worker = new Worker(WORKER_URL, { workerData: data });
       const slot: ThreadSlot = { worker, state: 'parked', error: null, wrote: false, inbox: [], expect: null };
       worker.on('message', (message: PenaltyThreadMessage) => deliver(slot, message));

@@ -5,7 +5,14 @@
  * thread runs between two gates, and the thread switch the schedule asks for is a real one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { penalizeHostThreadLocked, penalizeHostThreadUnguarded, SharedHostTable, type ThreadSteps } from './shared-host-table.js';
+import {
+  penalizeHostThreadLocked,
+  penalizeHostThreadSync,
+  penalizeHostThreadSyncLocked,
+  penalizeHostThreadUnguarded,
+  SharedHostTable,
+  type ThreadSteps,
+} from './shared-host-table.js';
 import type { PenaltyThreadData, PenaltyThreadMessage, ThreadRecord } from './penalty-thread.protocol.js';
 
 const data = workerData as PenaltyThreadData;
@@ -48,7 +55,14 @@ const steps: ThreadSteps = {
 };
 
 try {
-  const penalize = data.guard === 'locked' ? penalizeHostThreadLocked : penalizeHostThreadUnguarded;
+  const penalize =
+    data.body === 'sync'
+      ? data.guard === 'locked'
+        ? penalizeHostThreadSyncLocked
+        : penalizeHostThreadSync
+      : data.guard === 'locked'
+        ? penalizeHostThreadLocked
+        : penalizeHostThreadUnguarded;
   penalize(table, data.host, steps);
   send({ kind: 'done', records: pending });
 } catch (error) {

@@ -109,15 +109,33 @@ export function penalizeHostThreadUnguarded(table: SharedHostTable, host: number
   return failures;
 }
 
-/** The fix, on a thread: the same read-modify-write under the table's lock. */
-export function penalizeHostThreadLocked(table: SharedHostTable, host: number, steps: ThreadSteps): number {
+/** `_penalize_host` as upstream shipped it (f68737a), on a thread: read, then write, with no lock and nothing between. */
+export function penalizeHostThreadSync(table: SharedHostTable, host: number, steps: ThreadSteps): number {
+  const name = hostName(host);
+  const before = steps.access(`read ${name}`, () => table.failures(host), (f) => `failures ${f}`);
+  const failures = before + 1;
+  steps.access(`write ${name}`, () => table.setFailures(host, failures), () => `failures ${failures}, penalty ${penaltyFor(failures)} s`);
+  return failures;
+}
+
+/** `_penalize_host` as upstream fixed it (5cb4a38), on a thread: the same under the table's lock (threading.Lock). */
+export function penalizeHostThreadSyncLocked(table: SharedHostTable, host: number, steps: ThreadSteps): number {
+  return withTicketLock(table, steps, () => penalizeHostThreadSync(table, host, steps));
+}
+
+function withTicketLock(table: SharedHostTable, steps: ThreadSteps, body: () => number): number {
   const attempt = steps.access('acquire lock', () => table.acquire(steps.index), (a) => (a.kind === 'acquired' ? 'acquired' : `held by task-${a.holder}, waits`));
   if (attempt.kind === 'queued') {
     steps.wait('wait for lock', () => table.isServing(attempt.ticket), () => table.blockUntilServed(attempt.ticket), 'acquired');
   }
   try {
-    return penalizeHostThreadUnguarded(table, host, steps);
+    return body();
   } finally {
     steps.access('release lock', () => table.release(), (next) => (next === null ? 'free' : `handed to task-${next}`));
   }
+}
+
+/** The fix, on a thread: the same read-modify-write under the table's lock. */
+export function penalizeHostThreadLocked(table: SharedHostTable, host: number, steps: ThreadSteps): number {
+  return withTicketLock(table, steps, () => penalizeHostThreadUnguarded(table, host, steps));
 }
