@@ -99,7 +99,7 @@ const HOST_NAMES = 'abcdefgh';
 const hostName = (index: number): string => `host-${HOST_NAMES[index] ?? String(index)}`;
 const penaltyFor = (failures: number): number => Math.min(30 * 2 ** (failures - 1), 900);
 
-/** The code as it shipped, on a thread: read, report, write, with no lock. */
+/** Lockstep's awaited form, on a thread: read, report, write, with no lock. */
 export function penalizeHostThreadUnguarded(table: SharedHostTable, host: number, steps: ThreadSteps): number {
   const name = hostName(host);
   const before = steps.access(`read ${name}`, () => table.failures(host), (f) => `failures ${f}`);
