@@ -271,7 +271,7 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
   {
     name: 'singleton',
     seed: '004_4d4bdced7131257a.txt (luca-nrw-scraper)',
-    summary: 'an async getter creates the shared HTTP client if the slot is empty, with an await between the check and the assignment',
+    summary: "a getter creates the shared HTTP client if the slot is empty: upstream's has no await between the check and the assignment (one client per event loop, two on threads); lockstep's own awaits the creation there",
     variants: [
       {
         name: 'unguarded',
@@ -292,12 +292,61 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
         },
         expected: { verdict: 'holds' },
       },
+      {
+        name: 'sync-unguarded',
+        summary: 'check the slot and store the new client with no await in between: one step on one event loop, so one client; on threads with their own loops (--runtime threads) two threads both find the slot empty and make two',
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: 'f68737ae059e8d0eaad21758aed55ed6547c0138',
+          note: 'http/client.py get_client before the fix (5cb4a38~1): `if _CLIENT_SECURE is None: _CLIENT_SECURE = AsyncSession(...)`, no await between the check and the assignment',
+        },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads' },
+            summary: 'real worker threads, each with its own event loop: two threads read the empty slot before either stores, and two clients are made',
+            expected: { verdict: 'violation', property: 'one-client-created' },
+          },
+        ],
+      },
+      {
+        name: 'sync-asyncio-lock',
+        summary: "the same body under a module-level asyncio.Lock: never contended on one event loop; on threads the lock binds to the loop of the first thread that waits on it, and a third thread that must wait gets RuntimeError",
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: '5cb4a38ef36dbea13b0ff152f8e8fbb7f489fd1a',
+          note: 'http/client.py get_client under `async with _CLIENT_LOCK:` (_CLIENT_LOCK = asyncio.Lock() at module level), the fix the write-up describes; asyncio.Lock as Python 3.11 has it (the Dockerfile uses python:3.11)',
+        },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads' },
+            summary: "real worker threads, each with its own event loop: task-0 holds the lock, task-1 waits and binds it to its loop, task-2's acquire raises RuntimeError: the asyncio lock does not help",
+            expected: { verdict: 'violation', property: 'no-getter-raises' },
+          },
+        ],
+      },
+      {
+        name: 'sync-thread-lock',
+        summary: 'the same body under a thread lock: one client on one event loop and on threads',
+        provenance: { kind: 'lockstep', reason: "the fix for threads: a threading.Lock (a ticket lock on Atomics here), as upstream 5cb4a38 itself uses for retry.py's host table" },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads' },
+            summary: 'real worker threads: a second thread waits at the lock and finds the client the first one stored',
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
     ],
   },
   {
     name: 'lost-update',
     seed: '004_4d4bdced7131257a.txt (luca-nrw-scraper)',
-    summary: "per-host failure counters updated by a read-modify-write that spans an await; concurrent penalties of one host are lost",
+    summary: "per-host failure counters updated by a read-modify-write: upstream's is synchronous (safe on one event loop, lost on threads); lockstep's own spans an await; concurrent penalties of one host are lost",
     variants: [
       {
         name: 'unguarded',

@@ -12,6 +12,7 @@
  * Every shared access and every await go through the task's TaskSteps (a gate first).
  */
 import { AsyncMutex } from '../async/async-mutex.js';
+import type { ThreadLock } from '../async/thread-lock.js';
 import type { TaskSteps } from '../async/task-steps.js';
 import { withLock } from '../async/with-lock.js';
 
@@ -53,25 +54,6 @@ export async function penalizeHostUnguarded(table: HostTable, host: string, step
 /** The fix: the same read-modify-write under the table's lock. */
 export function penalizeHostLocked(table: HostTable, host: string, steps: TaskSteps, metrics: MetricsSink): Promise<HostState> {
   return withLock(table.lock, steps, () => penalizeHostUnguarded(table, host, steps, metrics));
-}
-
-/**
- * A thread lock (Python's threading.Lock) for code that runs on one event loop: taking it never waits there,
- * because a synchronous body holds it only while nothing else runs; taking it twice would block the loop's own
- * thread for ever, so that is an error.
- */
-export class ThreadLock {
-  private held = false;
-
-  acquire(): void {
-    if (this.held) throw new Error('threading.Lock taken twice by one thread: it would block for ever');
-    this.held = true;
-  }
-
-  release(): void {
-    if (!this.held) throw new Error('release of an unlocked lock');
-    this.held = false;
-  }
 }
 
 /** `_penalize_host` as upstream shipped it (f68737a): the read-modify-write with no await in it. */

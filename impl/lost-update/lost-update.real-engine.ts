@@ -7,7 +7,8 @@
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import { RecordingSteps } from '../async/task-steps.js';
-import { HostTable, penalizeFromTask, penalizeHostLocked, penalizeHostSync, penalizeHostSyncLocked, penalizeHostUnguarded, RunMetrics, ThreadLock } from './host-penalties.js';
+import { ThreadLock } from '../async/thread-lock.js';
+import { HostTable, penalizeFromTask, penalizeHostLocked, penalizeHostSync, penalizeHostSyncLocked, penalizeHostUnguarded, RunMetrics } from './host-penalties.js';
 
 export type LostUpdateGuard = 'unguarded' | 'locked';
 

@@ -12,21 +12,15 @@
  * Every shared access goes through ThreadSteps, which first passes the thread's gate: nothing in production,
  * a blocking Atomics handshake under the lock-step driver (penalty-thread.worker.ts).
  */
+import type { ThreadSteps } from '../async/thread-steps.js';
+
+export type { ThreadSteps };
 
 /** Int32 slots of the table's buffer. */
 const NEXT_TICKET = 0;
 const NOW_SERVING = 1;
 const METRICS = 2;
 const FAILURES = 3;
-
-export interface ThreadSteps {
-  readonly name: string;
-  readonly index: number;
-  /** One shared access at the thread's next turn. */
-  access<T>(action: string, run: () => T, outcome?: (result: T) => string): T;
-  /** Waits, at the thread's next turn, until `ready()`; `block()` is how production waits for it. */
-  wait(action: string, ready: () => boolean, block: () => void, outcome: string): void;
-}
 
 export class SharedHostTable {
   private readonly i32: Int32Array;
