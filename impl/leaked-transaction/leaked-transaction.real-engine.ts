@@ -4,14 +4,16 @@
  * fresh database in WAL mode, running seed 004's calls in TypeScript as ordinary synchronous code; the
  * lock-step driver lets exactly one thread move between two gates. Implements the RealRun seam; the step
  * records and the observation use the model's words and shape, declared again here (impl/ never imports spec/).
- * Fresh threads and a fresh folder per run; close() terminates every thread and removes the folder, also after
- * a failure.
+ * A fresh folder per run, and threads that start the run from nothing (pooled, so not started anew); close()
+ * gives back the threads that finished their program, terminates the others, and removes the folder, also
+ * after a failure.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { abortRun, releaseGate, WorkerPool } from '../async/worker-pool.js';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import type { DbUtilsPolicy } from './db-utils.js';
 import { DORK, LEARNING_SCHEMA, PATTERN } from './learning-db.js';
@@ -19,7 +21,8 @@ import type { LeakedThreadData, LeakedThreadMessage, LeakedThreadState, ThreadCa
 import type { ProgramOptions } from './thread-program.js';
 import { threadPrograms } from './thread-program.js';
 
-const WORKER_URL = new URL('./leaked-transaction-thread.worker.js', import.meta.url);
+/** The threads, reused from run to run (a run is still each thread's whole life: see ../async/worker-pool.ts). */
+const THREADS = new WorkerPool(new URL('./leaked-transaction-thread.worker.js', import.meta.url));
 
 export interface LeakedTransactionRunOptions extends ProgramOptions {
   readonly policy: DbUtilsPolicy;
@@ -51,6 +54,7 @@ export interface LeakedTransactionRealRun extends RealRun {
 
 interface ThreadSlot {
   readonly worker: Worker;
+  /** parked at a gate, done (its program ended: the thread can serve another run), or failed. */
   status: 'parked' | 'done' | 'failed';
   error: string | null;
   state: LeakedThreadState;
@@ -91,7 +95,13 @@ export async function openLeakedTransactionRun(options: LeakedTransactionRunOpti
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    await Promise.all(threads.map((t) => t.worker.terminate().catch(() => undefined)));
+    await Promise.all(
+      threads.map(async (t, i) => {
+        // A thread still inside its program is asked to abort it; one that ends can serve another run.
+        const ended = t.status !== 'parked' || (await abortRun(controlWords, i, untilEnd(t)));
+        await THREADS.giveBack(t.worker, ended && t.status !== 'failed');
+      }),
+    );
     if (observer?.open) observer.close();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -101,6 +111,10 @@ export async function openLeakedTransactionRun(options: LeakedTransactionRunOpti
     return new Promise((resolve) => {
       slot.expect = resolve;
     });
+  };
+  /** The thread's last message of the run, after an abort (gates post nothing more once aborted). */
+  const untilEnd = async (slot: ThreadSlot): Promise<void> => {
+    while (slot.status === 'parked') absorb(slot, await next(slot));
   };
   const absorb = (slot: ThreadSlot, message: LeakedThreadMessage): void => {
     switch (message.kind) {
@@ -122,8 +136,10 @@ export async function openLeakedTransactionRun(options: LeakedTransactionRunOpti
     const file = join(dir, 'learning.db');
     const setup = new Database(file, { timeout: 0 });
     try {
-      setup.exec(LEARNING_SCHEMA);
+      // A scratch database: no fsync while it is made (the runs' own connections keep synchronous=NORMAL).
+      setup.pragma('synchronous = OFF');
       setup.pragma('journal_mode = WAL');
+      setup.transaction(() => setup.exec(LEARNING_SCHEMA))();
     } finally {
       setup.close();
     }
@@ -148,11 +164,12 @@ export async function openLeakedTransactionRun(options: LeakedTransactionRunOpti
         busyTimeoutMs: options.busyTimeoutMs,
         control,
       };
-      const worker = new Worker(WORKER_URL, { workerData: data });
+      const worker = THREADS.borrow();
       const slot: ThreadSlot = { worker, status: 'parked', error: null, state: INITIAL_STATE, inbox: [], expect: null };
       worker.on('message', (message: LeakedThreadMessage) => deliver(slot, message));
       worker.on('error', (error) => deliver(slot, { kind: 'failed', records: [], state: null, error: error.message }));
       threads.push(slot);
+      worker.postMessage({ kind: 'run', data });
     }
     // Every thread has opened its connection and parked at its first gate before anybody steps.
     for (const slot of threads) {
@@ -186,8 +203,7 @@ export async function openLeakedTransactionRun(options: LeakedTransactionRunOpti
       if (slot === undefined) throw new RangeError(`no actor ${actor}`);
       if (slot.status !== 'parked') throw new Error(`${actors[actor]} cannot step: it has finished`);
       const arrival = next(slot);
-      Atomics.store(controlWords, actor, 1);
-      Atomics.notify(controlWords, actor);
+      releaseGate(controlWords, actor);
       const message = await arrival;
       absorb(slot, message);
       committed = readCommitted();

@@ -2,16 +2,19 @@
  * The singleton scenario (seed 004) with real worker threads, each with its own event loop, calling upstream's
  * getter once over a client slot in a SharedArrayBuffer (client-getter-thread.worker.ts); the lock-step driver
  * lets exactly one thread move between two gates. Implements the RealRun seam with the same observation as the
- * async engine. Fresh threads per run; every thread is terminated by close(), also after a failure.
+ * async engine. Threads start every run from nothing (pooled, not started anew); close() gives back those that
+ * finished and terminates the others, also after a failure.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { abortRun, releaseGate, WorkerPool } from '../async/worker-pool.js';
 import type { RealStepRecord } from '../engine-seam.js';
 import type { ThreadGetterLock } from './client-getter-thread.js';
 import type { GetterThreadData, GetterThreadMessage } from './client-getter-thread.protocol.js';
 import { SharedClientSlot } from './shared-client-slot.js';
 import type { SingletonObservation, SingletonRealRun, SingletonTaskView } from './singleton.real-engine.js';
 
-const WORKER_URL = new URL('./client-getter-thread.worker.js', import.meta.url);
+/** The threads, reused from run to run (each run starts from nothing: see ../async/worker-pool.ts). */
+const THREADS = new WorkerPool(new URL('./client-getter-thread.worker.js', import.meta.url));
 
 interface ThreadSlot {
   readonly worker: Worker;
@@ -45,7 +48,14 @@ export async function openSingletonThreadsRun(options: { readonly tasks: number;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    await Promise.all(threads.map((t) => t.worker.terminate().catch(() => undefined)));
+    await Promise.all(
+      threads.map(async (t, i) => {
+        // A thread still inside its program is asked to abort it; one that ends can serve another run.
+        const inside = t.state === 'parked' || t.state === 'waiting';
+        const ended = !inside || (await abortRun(controlWords, i, untilEnd(t)));
+        await THREADS.giveBack(t.worker, ended && (inside || t.state !== 'failed'));
+      }),
+    );
   };
   const next = (slot: ThreadSlot): Promise<GetterThreadMessage> => {
     const queued = slot.inbox.shift();
@@ -53,6 +63,10 @@ export async function openSingletonThreadsRun(options: { readonly tasks: number;
     return new Promise((resolve) => {
       slot.expect = resolve;
     });
+  };
+  /** The thread's last message of the run, after an abort (gates post nothing more once aborted). */
+  const untilEnd = async (slot: ThreadSlot): Promise<void> => {
+    while (slot.state === 'parked' || slot.state === 'waiting') absorb(slot, await next(slot));
   };
   const absorb = (slot: ThreadSlot, message: GetterThreadMessage): void => {
     switch (message.kind) {
@@ -74,11 +88,12 @@ export async function openSingletonThreadsRun(options: { readonly tasks: number;
   try {
     for (const [index] of actors.entries()) {
       const data: GetterThreadData = { index, callers: tasks, lock, control, slot: shared.buffer };
-      const worker = new Worker(WORKER_URL, { workerData: data });
+      const worker = THREADS.borrow();
       const slot: ThreadSlot = { worker, state: 'parked', client: null, error: null, inbox: [], expect: null };
       worker.on('message', (message: GetterThreadMessage) => deliver(slot, message));
       worker.on('error', (error) => deliver(slot, { kind: 'failed', records: [], error: error.message }));
       threads.push(slot);
+      worker.postMessage({ kind: 'run', data });
     }
     // Every thread parks at its first gate before anybody steps.
     for (const slot of threads) {
@@ -120,8 +135,7 @@ export async function openSingletonThreadsRun(options: { readonly tasks: number;
       if (slot === undefined) throw new RangeError(`no actor ${actor}`);
       if (slot.state !== 'parked' && slot.state !== 'waiting') throw new Error(`${actors[actor]} cannot step: it has finished`);
       const arrival = next(slot);
-      Atomics.store(controlWords, actor, 1);
-      Atomics.notify(controlWords, actor);
+      releaseGate(controlWords, actor);
       const message = await arrival;
       absorb(slot, message);
       if (message.kind === 'failed') throw new Error(`${actors[actor]} failed: ${message.error}`);
