@@ -312,7 +312,7 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
       {
         name: 'sync-asyncio-lock',
-        summary: "the same body under a module-level asyncio.Lock: never contended on one event loop; on threads the lock binds to the loop of the first thread that waits on it, and a third thread that must wait gets RuntimeError",
+        summary: "the same body under a module-level asyncio.Lock: never contended on one event loop; on threads the lock binds to the loop of the first thread that waits on it, a third thread that must wait gets RuntimeError, and a waiter handed the lock from another thread is never woken",
         provenance: {
           kind: 'upstream',
           repository: 'sundsoffice-tech/luca-nrw-scraper',
@@ -325,6 +325,11 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
             params: { runtime: 'threads' },
             summary: "real worker threads, each with its own event loop: task-0 holds the lock, task-1 waits and binds it to its loop, task-2's acquire raises RuntimeError: the asyncio lock does not help",
             expected: { verdict: 'violation', property: 'no-getter-raises' },
+          },
+          {
+            params: { runtime: 'threads', tasks: 2 },
+            summary: "two real worker threads: task-1 waits, task-0 hands it the lock from its own thread, which does not wake task-1's loop (call_soon, not call_soon_threadsafe): task-1 never goes on (CPython 3.11 hangs the same way)",
+            expected: { verdict: 'violation', property: 'no-deadlock' },
           },
         ],
       },

@@ -7,18 +7,21 @@
  * - acquire, when the lock is free and nobody waits: taken at once, without looking at the loop (the fast path);
  * - otherwise the caller must wait, and `_get_loop()` binds the lock to the caller's loop if it is not bound
  *   yet; a caller on another loop than the bound one gets RuntimeError ("is bound to a different event loop");
- * - release hands the lock to the first waiter (Python sets `_locked = False` and wakes the first waiter's
+ * - release hands the lock to the first waiter (Python sets `_locked = False` and sets the first waiter's
  *   future, and no newcomer can take it before that waiter, because the waiter is still in `_waiters`). Python
- *   wakes that future from the releasing thread, without waking the waiter's loop (`call_soon`, not
- *   `call_soon_threadsafe`): the waiter goes on only when something else wakes its loop. Here the waiter goes
- *   on at its next turn, which is in the lock's favour.
- * Layout: HOLDER (actor, -1 free), LOOP (bound loop + 1, 0 unbound), HEAD, TAIL, then the waiters' queue.
+ *   sets that future from the releasing thread, which schedules the waiter's wake-up on the waiter's loop with
+ *   `call_soon`, not `call_soon_threadsafe`: the loop is not woken, and the waiter goes on only when something
+ *   else wakes its loop (never, for a loop with nothing else to do; CPython 3.11 shows it). So a waiter can
+ *   resume only when the lock was handed to it from its own loop (`canResume`).
+ * Layout: HOLDER (actor, -1 free), LOOP (bound loop + 1, 0 unbound), WAKER (the releasing loop + 1), HEAD,
+ * TAIL, then the waiters' queue.
  */
 const HOLDER = 0;
 const LOOP = 1;
-const HEAD = 2;
-const TAIL = 3;
-const QUEUE = 4;
+const WAKER = 2;
+const HEAD = 3;
+const TAIL = 4;
+const QUEUE = 5;
 
 export type LoopBoundAttempt =
   | { readonly kind: 'acquired' }
@@ -69,21 +72,27 @@ export class LoopBoundLock {
     return { kind: 'queued', holder: holder !== -1 ? holder : this.load(QUEUE + this.load(HEAD)), bound: bound === 0 };
   }
 
-  /** Whether the lock has been handed to `actor` (its wait can end). */
+  /** Whether the lock has been handed to `actor`. */
   isHandedTo(actor: number): boolean {
     return this.load(HOLDER) === actor;
   }
 
-  /** Production waiting: sleeps until the lock is handed to `actor`. */
-  blockUntilHandedTo(actor: number): void {
-    for (let holder = this.load(HOLDER); holder !== actor; holder = this.load(HOLDER)) Atomics.wait(this.i32, this.base + HOLDER, holder);
+  /** Whether `actor`, waiting on `loop`, can go on: the lock was handed to it, and from its own loop (which woke it). */
+  canResume(actor: number, loop: number): boolean {
+    return this.isHandedTo(actor) && this.load(WAKER) === loop + 1;
   }
 
-  /** Releases the lock: hands it to the first waiter (returned), or frees it (null). The binding stays. */
-  release(): number | null {
+  /** Production waiting, as Python's: sleeps until it can resume (for ever, when the lock came from another loop). */
+  blockUntilResumable(actor: number, loop: number): void {
+    while (!this.canResume(actor, loop)) Atomics.wait(this.i32, this.base + HOLDER, this.load(HOLDER));
+  }
+
+  /** Releases the lock from `loop`: hands it to the first waiter (returned), or frees it (null). The binding stays. */
+  release(loop: number): number | null {
     const head = this.load(HEAD);
     const next = head < this.load(TAIL) ? this.load(QUEUE + head) : null;
     if (next !== null) this.store(HEAD, head + 1);
+    this.store(WAKER, loop + 1);
     this.store(HOLDER, next ?? -1);
     Atomics.notify(this.i32, this.base + HOLDER);
     return next;

@@ -63,12 +63,12 @@ export function getClientOnThread(slot: SharedClientSlot, steps: ThreadSteps, cl
       });
       if (attempt.kind === 'refused') throw new LoopBindingError(attempt.boundTo);
       if (attempt.kind === 'queued') {
-        steps.wait('wait for lock', () => slot.asyncioLock.isHandedTo(steps.index), () => slot.asyncioLock.blockUntilHandedTo(steps.index), 'acquired');
+        steps.wait('wait for lock', () => slot.asyncioLock.canResume(steps.index, loop), () => slot.asyncioLock.blockUntilResumable(steps.index, loop), 'acquired');
       }
       try {
         return checkMakeStore(slot, steps, clients);
       } finally {
-        steps.access('release lock', () => slot.asyncioLock.release(), (next) => (next === null ? 'free' : `handed to ${callerName(next)}`));
+        steps.access('release lock', () => slot.asyncioLock.release(loop), (next) => (next === null ? 'free' : `handed to ${callerName(next)}`));
       }
     }
     case 'thread': {

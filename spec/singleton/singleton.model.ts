@@ -7,7 +7,9 @@
  * Runtimes. `async`: the callers are tasks on one event loop, so a body with no await in it (upstream's
  * `get_client`) is one step. `threads`: each caller is a thread with its own event loop, and a switch can come
  * between any two shared accesses; upstream's asyncio lock is then loop-bound (spec/async/mutex-state.ts), and
- * the thread lock a first-come-first-served lock.
+ * the thread lock a first-come-first-served lock. A thread waiting for the asyncio lock is handed it from
+ * another thread, which does not wake its loop; each caller's loop here runs the getter and nothing else, so
+ * such a waiter never goes on (observed on CPython 3.11: the waiting thread stays blocked).
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
@@ -79,6 +81,9 @@ export function createSingletonModel(params: SingletonParams): ScenarioModel<Sin
       const state = stateOf(task);
       if (state === 'done' || state === 'failed') return;
       if (state === 'waiting' && world.mutex.holder !== actor) return;
+      // The asyncio lock hands over by setting the waiter's future from the releasing thread, which does not wake
+      // the waiter's loop (call_soon, not call_soon_threadsafe); a loop with nothing else to do sleeps on.
+      if (state === 'waiting' && loopBound) return;
       ready.push(actor);
     });
     return ready;
