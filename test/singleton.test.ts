@@ -223,7 +223,7 @@ describe('singleton (seed 004, luca-nrw-scraper)', function () {
         'sync-asyncio-lock on async: 13 worlds, 15 transitions',
         'sync-thread-lock on async: 13 worlds, 15 transitions',
         'sync-unguarded on threads: 77 worlds, 96 transitions',
-        'sync-asyncio-lock on threads: 187 worlds, 219 transitions',
+        'sync-asyncio-lock on threads: 127 worlds, 153 transitions',
         'sync-thread-lock on threads: 127 worlds, 195 transitions',
       ]);
     });
