@@ -12,7 +12,7 @@
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { decideBusyWait, isBusy, refusalText, sqliteKeyPart } from '../sqlite/virtual-busy-timeout.js';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ActorStatus, ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
 import { connectionState, inTransaction, initialSqliteWorld, lockLabel, stepSqliteWorld } from '../sqlite/sqlite-world.js';
@@ -251,6 +251,23 @@ export function createLeakedTransactionModel(params: LeakedTransactionParams): S
     return tags;
   }
 
+  /** The world as a format-2 trace shows it: each thread's state, each connection's lock, the committed rows, the clock. */
+  function expose(world: LeakedTransactionWorld): ExposedWorld {
+    const observation = observe(world);
+    const statusWord: Record<LeakedThreadStatus, ActorStatus> = { running: 'running', waiting: 'waiting', sleeping: 'waiting', done: 'done' };
+    return {
+      actors: Object.fromEntries(
+        observation.threads.map((t, actor) => {
+          const call = currentCall(world.threads[actor]!.context);
+          return [t.name, { state: stateOf(world, actor), status: statusWord[t.status], ...(call === undefined ? {} : { detail: `call ${call.kind}` }) }];
+        }),
+      ),
+      connections: Object.fromEntries(actors.map((name, actor) => [name, { lock: lockLabel(world.sqlite, actor), inTransaction: inTransaction(world.sqlite, actor) }])),
+      shared: { ...observation.committed },
+      clock: world.clock,
+    };
+  }
+
   return {
     actors,
     initial,
@@ -258,6 +275,7 @@ export function createLeakedTransactionModel(params: LeakedTransactionParams): S
     step,
     key,
     observe,
+    expose,
     finished: (world, actor) => nextStep(world.threads[actor]!) === null,
     describe: (world, actor) => `${stateOf(world, actor)}/${connectionState(world.sqlite, actor)}`,
     sharedName: 'SQLite',
