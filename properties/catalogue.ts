@@ -285,7 +285,7 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
       {
         name: 'locked',
-        summary: 'the same body under an asyncio-style lock (the fix): the second task waits and finds the client',
+        summary: 'the awaited getter under an asyncio-style lock: the second task waits and finds the client',
         provenance: {
           kind: 'lockstep',
           reason: "the write-up's fix (an asyncio lock) around lockstep's awaited getter; upstream 5cb4a38 locks a getter with no await in it (see sync-asyncio-lock)",
@@ -364,7 +364,7 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
       {
         name: 'locked',
-        summary: "the same read-modify-write under the host table's lock (the fix)",
+        summary: "the awaited read-modify-write under the host table's lock",
         provenance: {
           kind: 'lockstep',
           reason: "lockstep's awaited update under a lock (an asyncio-style lock on one loop, a ticket lock on threads); upstream 5cb4a38 puts a threading.Lock around the synchronous update (see sync-thread-lock)",
