@@ -89,7 +89,10 @@ export function parseTrace(text: string): Trace {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TraceError('a trace is a JSON object');
   const t = value as Record<string, unknown>;
-  if (t['lockstep'] !== 1) throw new TraceError('not a lockstep trace: "lockstep": 1 is missing');
+  if (t['lockstep'] !== 1) {
+    const version = t['lockstep'];
+    throw new TraceError(Number.isInteger(version) ? `a trace of format ${String(version)}, which this lockstep does not read (it reads format 1)` : 'not a lockstep trace: "lockstep": 1 is missing');
+  }
   for (const field of ['scenario', 'variant'] as const) {
     if (typeof t[field] !== 'string') throw new TraceError(`"${field}" must be a string`);
   }

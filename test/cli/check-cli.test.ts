@@ -142,8 +142,8 @@ describe('lockstep list / check / replay / docs (command line)', function () {
       ['--json with --mermaid', ['check', 'tickets', '--json', '--mermaid'], /--json and --mermaid/],
       ['an unknown option', ['check', 'tickets', '--frobnicate'], /--frobnicate/],
       ['replay without a file', ['replay'], /missing TRACE \(a trace JSON file/],
-      ['replay of a missing file', ['replay', '/nonexistent/trace.json'], /cannot read \/nonexistent\/trace.json: ENOENT/],
-      ['docs of a missing page', ['docs', '--check', '/nonexistent/page.md'], /cannot read \/nonexistent\/page.md: ENOENT/],
+      ['replay of a missing file', ['replay', '/nonexistent/trace.json'], /cannot read TRACE '\/nonexistent\/trace.json': no such file \(expected a trace JSON file/],
+      ['docs of a missing page', ['docs', '--check', '/nonexistent/page.md'], /cannot read PAGE '\/nonexistent\/page.md': no such file \(expected a Markdown page of docs\/\)$/],
       ['bench with an argument', ['bench', 'now'], /bench takes no arguments/],
       ['barrier with too many workers', ['barrier', '--workers', '99', '--mode', 'deferred'], /--workers must be an integer/],
       ['barrier with a bad mode', ['barrier', '--workers', '2', '--mode', 'exclusive'], /--mode must be deferred or immediate/],
@@ -164,7 +164,8 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     });
 
     it('replay of a file that is not a trace', () => {
-      withTempFile('{"lockstep": 2}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
+      withTempFile('{"lockstep": 99}', (file) => assertUsageError(lockstep(['replay', file]), /a trace of format 99, which this lockstep does not read \(it reads format 1\)$/), 'trace.json');
+      withTempFile('{"scenario": "tickets"}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
       withTempFile('not json', (file) => assertUsageError(lockstep(['replay', file]), /not JSON/), 'trace.json');
     });
 

@@ -6,11 +6,12 @@
  * or on a block whose command is itself bad usage.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blockBody, DocsFormatError, fillBlocks, findBlocks } from '../../docs/generated-blocks.js';
 import { UsageError } from '../usage-error.js';
+import { readInputFile } from '../input-file.js';
 import { defineCommand } from '../options/command.js';
 import { flag } from '../options/option.js';
 
@@ -28,12 +29,7 @@ export const docsCommand = defineCommand({
     const pages = positionals.length > 0 ? [...positionals] : listPages();
     let drift = 0;
     for (const page of pages) {
-      let text: string;
-      try {
-        text = readFileSync(page, 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read ${page}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
+      const text = readInputFile(page, 'PAGE', 'a Markdown page of docs/', false);
       let blocks;
       try {
         blocks = findBlocks(text);

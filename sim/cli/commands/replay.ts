@@ -3,7 +3,6 @@
  * and judges it. Exit 1 when the replay breaks a property, or when its steps differ from the saved ones (on
  * the real engine: from the model's); 0 when it holds and agrees; 2 on a bad trace file.
  */
-import { readFileSync } from 'node:fs';
 import { replayOnReal } from '../../real-replay.js';
 import { replaySchedule, ScheduleError } from '../../run-schedule.js';
 import { findBinding } from '../../scenarios/index.js';
@@ -11,6 +10,7 @@ import type { EngineName } from '../../trace.js';
 import { parseTrace, TraceError } from '../../trace.js';
 import { renderTable, tableRows } from '../../render/trace-table.js';
 import { UsageError } from '../usage-error.js';
+import { readInputFile } from '../input-file.js';
 import { defineCommand } from '../options/command.js';
 import { choice } from '../options/option.js';
 import { jsonOption } from '../options/shared-options.js';
@@ -29,12 +29,7 @@ export const replayCommand = defineCommand({
   examples: ['lockstep check tickets --variant deferred --trace-out t.json; lockstep replay t.json --engine real'],
   async run({ positionals, values }) {
     const file = positionals[0]!;
-    let text: string;
-    try {
-      text = readFileSync(file === '-' ? 0 : file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+    const text = readInputFile(file, 'TRACE', 'a trace JSON file written by check --trace-out');
     let trace;
     try {
       trace = parseTrace(text);
