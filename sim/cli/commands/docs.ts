@@ -47,7 +47,13 @@ export const docsCommand = defineCommand({
       const stale = blocks.filter((block, i) => text.slice(block.start, block.end) !== bodies[i]);
       for (const block of stale) process.stdout.write(`${page} line ${block.line}: 'lockstep ${block.args.join(' ')}' ${check ? 'differs from what the tool prints now' : 'refreshed'}\n`);
       drift += stale.length;
-      if (!check && filled !== text) writeFileSync(page, filled);
+      if (!check && filled !== text) {
+        try {
+          writeFileSync(page, filled);
+        } catch (error) {
+          throw new UsageError(`cannot write PAGE '${page}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (expected a writable Markdown page; --check writes nothing)`);
+        }
+      }
     }
     process.stdout.write(`${pages.length} pages, ${drift} ${check ? 'stale' : 'refreshed'} blocks\n`);
     return check && drift > 0 ? 1 : 0;
