@@ -24,11 +24,20 @@ export interface ParamSpec {
   parse(text: string): string | number;
 }
 
-export interface ScenarioBinding<W = unknown, O = unknown> {
+/**
+ * A scenario without its real engine: the catalogue entry, the parameters, the properties and the model. It
+ * imports nothing from impl/ but types, so that the trace viewer can bundle it for the browser
+ * (sim/view/browser/); `sim/scenarios/X.scenario.ts` holds each one.
+ */
+export interface ScenarioDefinition<W = unknown, O = unknown> {
   readonly entry: ScenarioEntry;
   readonly params: readonly ParamSpec[];
   readonly properties: readonly Property<O>[];
   model(variant: string, params: ScenarioParams): ScenarioModel<W, O>;
+}
+
+/** A scenario bound to both engines: its definition plus the real implementation (`sim/scenarios/X.binding.ts`). */
+export interface ScenarioBinding<W = unknown, O = unknown> extends ScenarioDefinition<W, O> {
   openReal(variant: string, params: ScenarioParams): Promise<RealRun>;
 }
 

@@ -49,8 +49,8 @@ export function assertValidOutput(doc: unknown): void {
   assertValid(command, doc);
 }
 
-/** A trace file or counterexample: the schema of its format version (`trace-v1`; format 2: `trace`). */
+/** A trace file or counterexample: the schema of its format version (`trace-v1`, `trace-v2`). */
 export function assertValidTrace(trace: unknown): void {
   const version = (trace as { lockstep?: unknown }).lockstep;
-  assertValid(version === 1 ? 'trace-v1' : 'trace', trace);
+  assertValid(version === 1 ? 'trace-v1' : 'trace-v2', trace);
 }

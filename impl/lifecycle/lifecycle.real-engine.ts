@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import { ExecutionSession, FixedExecutionSession, WorkerCrash, type SessionFaults } from './execution-session.js';
 import { LockStepRunner, timeText, VirtualClock } from './step-runner.js';
@@ -238,6 +239,16 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
           row = { status: readStatus.get(OPERATION_ID)?.status ?? 'none', resultStored: (readResult.get(OPERATION_ID)?.n ?? 0) > 0 };
         }
         return { actors: programNames.map((_, i) => viewOf(i)), executions: [...executions], ...row };
+      },
+      expose() {
+        if (!closed) row = { status: readStatus.get(OPERATION_ID)?.status ?? 'none', resultStored: (readResult.get(OPERATION_ID)?.n ?? 0) > 0 };
+        const views = programNames.map((_, i) => viewOf(i));
+        const exposed = realActors(views, (i) => realActor(gates.status(i), views[i]!.status));
+        const notifier = actors.slice(programNames.length).map((name, k) => [name, realActor(finished(programNames.length + k) ? 'done' : gates.status(programNames.length + k), finished(programNames.length + k) ? 'done' : 'running')]);
+        return {
+          actors: { ...exposed, ...Object.fromEntries(notifier) },
+          shared: { execution_state: row.status === 'none' ? null : { status: row.status }, result: row.resultStored, executions: [...executions] },
+        };
       },
       close,
     };

@@ -24,7 +24,8 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import type { LifecycleActorStatus, LifecycleObservation, LifecycleRole } from './lifecycle.observation.js';
 import { LATE_WORKER, lateWaiterName, NOTIFIER, workerName } from './lifecycle.observation.js';
 import type { OperationActorEvent, OperationActorState, WaitDesign } from './operation-actor.machine.js';
@@ -398,10 +399,35 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
     return tags;
   }
 
+  /** Each caller's state, the operation's rows, who executed, the events and callbacks, the virtual clock. */
+  function expose(world: LifecycleWorld): ExposedWorld {
+    const observation = observe(world);
+    return {
+      actors: exposeActors(actors, (actor) => {
+        if (actor === notifier) return exposedActor(othersUnfinished(world) ? 'polling' : 'stopped', othersUnfinished(world) ? (notifierCanFire(world) ? 'running' : 'waiting') : 'done');
+        const view = observation.actors[actor]!;
+        const waitingOn = world.held[actor];
+        const state = stateOf(world.programs[actor]!);
+        const waiting = state === 'waiting' && waitingOn !== null && waitingOn !== undefined && !world.events[waitingOn];
+        const detail = waiting ? `waits on event ${waitingOn} until ${timeText(world.deadlines[actor]!)}` : null;
+        return exposedActor(state, waiting ? 'waiting' : actorStatusOf(view.status), detail);
+      }),
+      shared: {
+        execution_state: world.row.status === null ? null : { status: world.row.status, claimedBy: world.row.claimedBy === null ? null : nameOf(world.row.claimedBy), claimedAt: timeText(world.row.claimedAt ?? 0) },
+        result: world.row.result,
+        executions: observation.executions,
+        events: world.events.map((set, id) => `event ${id}: ${set ? 'set' : 'clear'}${world.tableEvent === id ? ' (in the table)' : ''}`),
+        ...(hasNotifier ? { callbacks: world.callbacks.length } : {}),
+      },
+      clock: world.clock,
+    };
+  }
+
   return {
     actors,
     initial,
     sharedName: 'storage backend',
+    expose,
     enabled,
     step,
     key,

@@ -81,8 +81,8 @@ const CASES: readonly Case[] = [
   { what: 'conform: a bad --path', args: ['conform', '--random', '5', '--path', '3:x'], message: /--path must be a fast-check path like 3:0:1, got '3:x'$/ },
   // files: traces
   { what: 'replay: no TRACE', args: ['replay'], message: /missing TRACE \(a trace JSON file written by check --trace-out, or - for stdin\)$/ },
-  { what: 'replay: a lock script instead of a trace', args: ['replay', '{dir}/s.json'], files: { 's.json': SCRIPT }, message: /s\.json: not a lockstep trace: "lockstep": 1 is missing$/ },
-  { what: 'replay: a trace of a future format', args: ['replay', '-'], stdin: trace({ lockstep: 3 }), message: /stdin|-: a trace of format 3, which this lockstep does not read \(it reads format 1\)$/ },
+  { what: 'replay: a lock script instead of a trace', args: ['replay', '{dir}/s.json'], files: { 's.json': SCRIPT }, message: /s\.json: not a lockstep trace: the "lockstep" format number is missing$/ },
+  { what: 'replay: a trace of a future format', args: ['replay', '-'], stdin: trace({ lockstep: 3 }), message: /stdin: trace format 3 is not one this lockstep reads \(it reads 1 and 2\)$/ },
   { what: 'replay: a trace of an unknown scenario', args: ['replay', '{dir}/t.json'], files: { 't.json': trace({ scenario: 'bank' }) }, message: /t\.json: unknown scenario 'bank'$/ },
   { what: "replay: a trace naming another scenario's variant", args: ['replay', '{dir}/t.json'], files: { 't.json': trace({ variant: 'deferred' }) }, message: /t\.json: unknown variant 'deferred' of singleton$/ },
   { what: "replay: a trace with another scenario's parameters", args: ['replay', '{dir}/t.json'], files: { 't.json': trace({ params: { workers: 3 } }) }, message: /t\.json: unknown parameter 'workers' of singleton \(expected tasks\)$/ },

@@ -164,8 +164,8 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     });
 
     it('replay of a file that is not a trace', () => {
-      withTempFile('{"lockstep": 99}', (file) => assertUsageError(lockstep(['replay', file]), /a trace of format 99, which this lockstep does not read \(it reads format 1\)$/), 'trace.json');
-      withTempFile('{"scenario": "tickets"}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
+      withTempFile('{"hello": 2}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
+      withTempFile('{"lockstep": 3}', (file) => assertUsageError(lockstep(['replay', file]), /trace format 3 is not one this lockstep reads \(it reads 1 and 2\)/), 'trace.json');
       withTempFile('not json', (file) => assertUsageError(lockstep(['replay', file]), /not JSON/), 'trace.json');
     });
 

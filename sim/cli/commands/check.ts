@@ -23,6 +23,8 @@ import { defineCommand, type OptionGroup, type ParsedArgs } from '../options/com
 import { choice, flag, integer, text } from '../options/option.js';
 import { jsonOption, seedOption } from '../options/shared-options.js';
 import { printJson } from '../json-envelope.js';
+import { shownTrace } from '../../shown-trace.js';
+import { writeViewer } from '../../view/write-viewer.js';
 
 const DEFAULT_RUNS = 1000;
 const DEFAULT_SEED = 42;
@@ -37,6 +39,7 @@ const CHECK_OPTIONS = {
   seed: seedOption('the seed of the random choices (random and pct only)', DEFAULT_SEED),
   'max-worlds': integer('the most distinct worlds exhaustive may visit; reaching it is the verdict limit-reached', 'N', 1, 50_000_000, { default: DEFAULT_EXHAUSTIVE_LIMITS.maxWorlds }),
   'trace-out': text('write the counterexample as a trace file (with --engine both: FILE.sim.json and FILE.real.json)', 'FILE', 'a file name in a writable folder'),
+  html: text('write the trace viewer (one self-contained HTML file) of the counterexample, or of the representative run when the properties hold (with --engine both: FILE.sim.html and FILE.real.html)', 'FILE', 'a file name in a writable folder'),
   json: jsonOption,
   mermaid: flag('print the counterexample as a Mermaid sequence diagram instead of the report (one engine)'),
 } as const;
@@ -102,6 +105,8 @@ async function runCheck({ positionals, values, given, grouped }: ParsedArgs<type
   const engines: EngineName[] = engineWord === 'both' ? ['sim', 'real'] : [engineWord];
   const traceOut = values['trace-out'] ?? null;
   if (traceOut !== null) assertWritable(engines.length > 1 ? traceOut.replace(/(\.json)?$/, '.sim.json') : traceOut);
+  const htmlOut = values.html ?? null;
+  if (htmlOut !== null) assertWritable(engines.length > 1 ? htmlOut.replace(/(\.html)?$/, '.sim.html') : htmlOut, '--html');
   const results: (CheckResult & { elapsedMs: number })[] = [];
   let exit = 0;
   for (const engine of engines) {
@@ -119,36 +124,41 @@ async function runCheck({ positionals, values, given, grouped }: ParsedArgs<type
         throw new UsageError(`cannot write the trace to ${traceFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     }
+    let htmlFile: string | null = null;
+    if (htmlOut !== null) {
+      htmlFile = engines.length > 1 ? htmlOut.replace(/(\.html)?$/, `.${engine}.html`) : htmlOut;
+      writeViewer(await shownTrace(binding as ScenarioBinding<never, never>, result), htmlFile, '--html');
+    }
     if (json) continue;
     if (mermaid) {
       process.stdout.write(`${renderCheckMermaid(result, binding)}\n`);
       continue;
     }
-    process.stdout.write(`${renderCheck(result, binding, elapsedMs, traceFile)}\n\n`);
+    process.stdout.write(`${renderCheck(result, binding, elapsedMs, traceFile)}${htmlFile === null ? '' : `\nviewer:    ${htmlFile}`}\n\n`);
   }
   if (json) printJson('check', { all: false, engines: results.map((r) => jsonOf(r, binding as ScenarioBinding<never, never>)) });
   return exit;
 }
 
 /** Fails early, before a long check, when --trace-out names a place no file can be written to. */
-function assertWritable(file: string): void {
+function assertWritable(file: string, option = '--trace-out'): void {
   const dir = dirname(file);
   let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch (error) {
-    throw new UsageError(`--trace-out ${file}: cannot write there: ${(error as NodeJS.ErrnoException).code ?? 'no such folder'}`);
+    throw new UsageError(`${option} ${file}: cannot write there: ${(error as NodeJS.ErrnoException).code ?? 'no such folder'}`);
   }
-  if (!isDir) throw new UsageError(`--trace-out ${file}: ${dir} is not a folder`);
+  if (!isDir) throw new UsageError(`${option} ${file}: ${dir} is not a folder`);
   try {
-    if (statSync(file).isDirectory()) throw new UsageError(`--trace-out ${file} is a folder: give a file name`);
+    if (statSync(file).isDirectory()) throw new UsageError(`${option} ${file} is a folder: give a file name`);
   } catch (error) {
     if (error instanceof UsageError) throw error;
   }
   try {
     accessSync(dir, constants.W_OK);
   } catch {
-    throw new UsageError(`--trace-out ${file}: the folder ${dir} is not writable`);
+    throw new UsageError(`${option} ${file}: the folder ${dir} is not writable`);
   }
 }
 

@@ -12,12 +12,16 @@ import { checkCommand } from './check.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { docsCommand } from './docs.js';
+import { exploreCommand } from './explore.js';
 import { staleRaceCommand } from './stale-race.js';
+import { viewCommand } from './view.js';
 
 export const COMMANDS: readonly Command[] = [
   listCommand,
   checkCommand,
   replayCommand,
+  viewCommand,
+  exploreCommand,
   predictCommand,
   runCommand,
   conformCommand,

@@ -61,7 +61,7 @@ export function overviewHelp(commands: readonly CommandDeclaration[], version: s
 /** The left column of an option line: `--engine sim|real|both`, `--json`, `-h, --help`. */
 export function optionLabel(name: string, option: Option): string {
   const long = option.kind === 'flag' ? `--${name}` : `--${name} ${valueWord(option)}`;
-  return option.kind === 'flag' && option.short !== undefined ? `-${option.short}, ${long}` : long;
+  return (option.kind === 'flag' || option.kind === 'text') && option.short !== undefined ? `-${option.short}, ${long}` : long;
 }
 
 /** The part in brackets: what the option accepts and its default, or that it is required. */

@@ -45,6 +45,8 @@ export interface TextOption {
   readonly value: string;
   /** What is accepted, in words, for help and for the message of a missing value. */
   readonly accepts: string;
+  /** A one-letter alias, e.g. `o` for `-o FILE`. */
+  readonly short?: string;
   readonly default?: string;
   readonly required?: boolean;
   /** Returns null when the text is acceptable, else what is accepted (the message names the option and the text). */

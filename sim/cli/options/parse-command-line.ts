@@ -23,7 +23,7 @@ export function parseCommandLine(declaration: CommandDeclaration, argv: readonly
   const known = (name: string): Option | undefined => (Object.hasOwn(table, name) ? table[name] : Object.hasOwn(grouped, name) ? grouped[name] : undefined);
   const parseArgsOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const [name, option] of [...Object.entries(table), ...Object.entries(grouped)]) {
-    parseArgsOptions[name] = option.kind === 'flag' ? { type: 'boolean', ...(option.short !== undefined ? { short: option.short } : {}) } : { type: 'string' };
+    parseArgsOptions[name] = option.kind === 'flag' ? { type: 'boolean', ...(option.short !== undefined ? { short: option.short } : {}) } : { type: 'string', ...(option.kind === 'text' && option.short !== undefined ? { short: option.short } : {}) };
   }
   const { tokens } = parseArgs({ args: [...argv], options: parseArgsOptions, strict: false, allowPositionals: true, tokens: true });
 
