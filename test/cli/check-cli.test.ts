@@ -111,6 +111,13 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     assert.equal(immediate.status, 0, immediate.stdout);
   });
 
+  it('stale-race with one contender runs (the same --contenders range as check stale-lock) and warns that it never met the race', () => {
+    const ran = lockstep(['stale-race', '--variant', 'tombstone', '--contenders', '1', '--runs', '2']);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.match(ran.stdout, /^runs where two contenders read the dead pid \(the dangerous window\): 0 of 2$/m);
+    assert.match(ran.stdout, /^warning: the dangerous window was never reached \(one contender has no rival\), so these runs show nothing about the race$/m);
+  });
+
   it('replay refuses a hand-edited trace: bad or unknown parameters, a schedule cut short or run past the end', () => {
     withTempDir((dir) => {
       const file = path.join(dir, 't.json');
