@@ -275,6 +275,8 @@ export async function openThreadsRun(definition: ThreadsScenarioDefinition, thre
       const resume = driver.resumeFor(actor);
       // A virtual busy timeout running out: the clock moves to the deadline (no timer is due before it).
       if (resume === 'deadline') moveClock(driver.deadlineOf(actor) ?? driver.now);
+      // Its record comes with the thread's next message; should that never come, the stall names this step.
+      if (slot.pending !== null) slot.lastAction = slot.pending.type === 'sql' ? slot.pending.text : `point ${slot.pending.label}`;
       slot.status = 'running';
       slot.pending = null;
       thread.signal(resume === 'deadline' ? CONTROL.deadline : CONTROL.go, driver.now);

@@ -150,6 +150,7 @@ export class VirtualClock {
 
   /** Clears timers (those an actor left behind when it finished: they never fire). */
   clear(ids: Iterable<number>): void {
+    if (this.uninstalled) return;
     // fake-timers clears an interval through clearTimeout too, as Node does.
     for (const id of ids) this.sinon.clearTimeout(id);
   }
