@@ -92,7 +92,11 @@ class ActorRun {
   park(pending: PendingStep): Resume {
     this.generation++;
     send({ kind: 'parked', pending, records: this.take(), touch: this.noteTouch() });
-    Atomics.wait(control, 0, CONTROL.wait);
+    // Wait until the runtime has stored a word, however the wait returns: the runtime stores, then notifies, and on
+    // a loaded machine its notify for the previous hand-over can land after this thread has consumed that word, run
+    // the step and come back to wait here; woken by it, the word is still 0 and this thread must not move (it did,
+    // once: a statement ran out of turn, found by the lock model beside disagreeing with real SQLite).
+    while (Atomics.load(control, 0) === CONTROL.wait) Atomics.wait(control, 0, CONTROL.wait);
     const word = Atomics.exchange(control, 0, CONTROL.wait);
     if (word === CONTROL.abort) throw new RunAborted(this.actor);
     // The hand-over carries the run's time (written before the control word, so visible after the wait).
