@@ -1,5 +1,6 @@
 /** Messages between the threads runtime (threads-runtime.ts) and one actor thread (actor-thread.worker.ts). */
 import type { ActorStepRecord, PendingStep } from '../gated/actor-channel.js';
+import type { ClockTouch } from './clock-plan.js';
 import type { ActorError, Journal } from './scenario-definition.js';
 
 export interface ActorThreadData {
@@ -40,14 +41,6 @@ export interface AbortSleeperMessage {
 }
 
 export type ToActorThread = RunActorMessage | AdvanceMessage | AbortSleeperMessage;
-
-/** What the actor's last step did to the virtual clock (for reduction): read the time, set or cleared a timer. */
-export interface ClockTouch {
-  readonly readTime: boolean;
-  readonly changedTimers: boolean;
-}
-
-export const UNTOUCHED: ClockTouch = { readTime: false, changedTimers: false };
 
 export type ActorThreadMessage =
   | { readonly kind: 'parked'; readonly pending: PendingStep; readonly records: readonly ActorStepRecord[]; readonly touch?: ClockTouch }

@@ -17,7 +17,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RunAborted, type ActorStepRecord, type PendingStep, type Resume, type SyncActorChannel } from '../gated/actor-channel.js';
 import { GatedDatabase } from '../gated/sync-gated-database.js';
-import type { ActorThreadData, ActorThreadMessage, ClockTouch, RunActorMessage, ToActorThread } from './actor-thread.protocol.js';
+import type { ActorThreadData, ActorThreadMessage, RunActorMessage, ToActorThread } from './actor-thread.protocol.js';
+import type { ClockTouch } from './clock-plan.js';
 import { CONTROL } from './actor-thread.protocol.js';
 import { openRawConnection } from './run-database.js';
 import { actorErrorOf, findThreadsScenario, type ThreadActorContext } from './scenario-definition.js';

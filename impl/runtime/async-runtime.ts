@@ -21,8 +21,7 @@ import type { RealExposedWorld, RealRun, RealStepRecord } from '../engine-seam.j
 import { RunAborted, type ActorStepRecord, type AsyncActorChannel, type PendingStep, type Resume } from '../gated/actor-channel.js';
 import { AsyncGatedDatabase } from '../gated/async-gated-database.js';
 import { describeError } from '../gated/connection-gate.js';
-import { UNTOUCHED, type ClockTouch } from './actor-thread.protocol.js';
-import { formatClock, type ClockPlan } from './clock-plan.js';
+import { formatClock, UNTOUCHED, type ClockPlan, type ClockTouch } from './clock-plan.js';
 import { realClearTimeout, realSetTimeout } from './real-timers.js';
 import { openRawConnection } from './run-database.js';
 import { RunDriver, type ActorSlot } from './run-driver.js';

@@ -28,6 +28,14 @@ export interface ClockPlan {
   readonly maxAdvances: number;
 }
 
+/** What an actor's step did to the virtual clock (for reduction): read the time, set or cleared a timer. */
+export interface ClockTouch {
+  readonly readTime: boolean;
+  readonly changedTimers: boolean;
+}
+
+export const UNTOUCHED: ClockTouch = { readTime: false, changedTimers: false };
+
 export const DEFAULT_CLOCK_START = 0;
 export const DEFAULT_MAX_ADVANCES = 1;
 

@@ -16,7 +16,8 @@
 import { Worker } from 'node:worker_threads';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { exposeSlots, wokeOutcome, type UserRun, type UserRunOptions } from './async-runtime.js';
-import { CONTROL, UNTOUCHED, type ActorThreadData, type ActorThreadMessage, type ClockTouch, type RunActorMessage, type ToActorThread } from './actor-thread.protocol.js';
+import { CONTROL, type ActorThreadData, type ActorThreadMessage, type RunActorMessage, type ToActorThread } from './actor-thread.protocol.js';
+import { UNTOUCHED, type ClockTouch } from './clock-plan.js';
 import { realClearTimeout, realSetTimeout } from './real-timers.js';
 import { RunDriver, type SlotStatus } from './run-driver.js';
 import type { ThreadsScenarioDefinition } from './scenario-definition.js';
