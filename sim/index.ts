@@ -3,7 +3,8 @@
  * may rely on, with types; every other module is internal and may change. The shape (docs/your-own-code.md):
  *
  * - describe the code: `defineScenario({ name, runtime: 'async' | 'threads', actors, setup, invariant, check,
- *   journal, busyTimeoutMs })` (threads scenarios also give `module: import.meta.url`);
+ *   journal, busyTimeoutMs, clock })` (threads scenarios also give `module: import.meta.url`; `clock` sets the
+ *   virtual clock that Date, performance and timers read in the actors);
  * - explore it: `explore(scenario, { strategy })` with `exhaustive()`, `random()`, `pct()` or `replay(token)`;
  *   the result has the verdict, the failing schedule, its table with locks, and a replay token
  *   (`LOCKSTEP_REPLAY=<token>` reruns it);
@@ -31,6 +32,7 @@ export type {
   ThreadActorContext,
   ThreadsScenarioDefinition,
 } from '../impl/runtime/scenario-definition.js';
+export type { ClockOptions } from '../impl/runtime/clock-plan.js';
 export type { GatedDatabase, GatedStatement, GatedTransaction } from '../impl/gated/sync-gated-database.js';
 export type { AsyncGatedDatabase, AsyncGatedStatement, AsyncGatedTransaction } from '../impl/gated/async-gated-database.js';
 export { RunAborted } from '../impl/gated/actor-channel.js';

@@ -10,6 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { AsyncGatedDatabase } from '../gated/async-gated-database.js';
+import type { ClockOptions } from './clock-plan.js';
 import type { GatedDatabase } from '../gated/sync-gated-database.js';
 
 export type Journal = 'delete' | 'wal';
@@ -80,6 +81,12 @@ interface CommonDefinition {
    * the checks judge the actors' results themselves.
    */
   readonly actorErrorsFail?: boolean;
+  /**
+   * The virtual clock (on by default): while a run is open, `Date`, `performance.now`, `process.hrtime` and
+   * `setTimeout`/`setInterval` (and their clears) read and fire on lockstep's clock, which only the schedule moves:
+   * to the next timer an actor waits on, or by one of `advances`. `false`: the actors keep the wall clock.
+   */
+  readonly clock?: ClockOptions | false;
 }
 
 export interface AsyncScenarioDefinition extends CommonDefinition {

@@ -3,6 +3,7 @@
  * impl/runtime/scenario-definition.ts for every field). A threads scenario is registered under its module's URL
  * and name, so that each worker thread finds it again after importing the module.
  */
+import { clockPlanOf, ClockOptionsError } from '../../impl/runtime/clock-plan.js';
 import {
   registerThreadsScenario,
   type AsyncScenarioDefinition,
@@ -13,7 +14,7 @@ import {
 export function defineScenario(definition: ThreadsScenarioDefinition): ThreadsScenarioDefinition;
 export function defineScenario(definition: AsyncScenarioDefinition): AsyncScenarioDefinition;
 export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
-  if (typeof definition !== 'object' || definition === null) throw new TypeError('defineScenario takes one object: { name, runtime, actors, setup?, invariant?, check?, journal?, busyTimeoutMs? }');
+  if (typeof definition !== 'object' || definition === null) throw new TypeError('defineScenario takes one object: { name, runtime, actors, setup?, invariant?, check?, journal?, busyTimeoutMs?, clock? }');
   if (typeof definition.name !== 'string' || definition.name === '') throw new TypeError('defineScenario: `name` must be a non-empty string');
   const runtime: string = (definition as { runtime: string }).runtime;
   if (runtime !== 'async' && runtime !== 'threads') throw new TypeError(`defineScenario "${definition.name}": runtime must be 'async' or 'threads'`);
@@ -22,6 +23,13 @@ export function defineScenario(definition: ScenarioDefinition): ScenarioDefiniti
   }
   for (const [name, actor] of Object.entries(definition.actors)) {
     if (typeof actor !== 'function') throw new TypeError(`defineScenario "${definition.name}": actor "${name}" is not a function`);
+    if (name === 'clock' || name.startsWith('clock+')) throw new TypeError(`defineScenario "${definition.name}": "${name}" is the name of lockstep's clock in schedules and reports: give the actor another name`);
+  }
+  try {
+    clockPlanOf(definition.clock);
+  } catch (error) {
+    if (error instanceof ClockOptionsError) throw new TypeError(`defineScenario "${definition.name}": ${error.message}`);
+    throw error;
   }
   if (definition.journal !== undefined && definition.journal !== 'delete' && definition.journal !== 'wal') {
     throw new TypeError(`defineScenario "${definition.name}": journal must be 'delete' or 'wal'`);

@@ -17,6 +17,8 @@ export class ExploreFault extends Error {
     readonly steps: readonly StepRecord[],
     readonly locks: readonly (readonly string[])[] = [],
     readonly connections: readonly string[] = [],
+    /** The virtual time after each step. */
+    readonly times: readonly number[] = [],
   ) {
     super(message);
   }

@@ -10,6 +10,7 @@
  * scenario's name that does not fit it (other actors, journal, busy timeout) is a ReplayTokenError.
  */
 import type { ScenarioDefinition } from '../../impl/runtime/scenario-definition.js';
+import { clockKey, clockPlanOf, formatDuration, type ClockPlan } from '../../impl/runtime/clock-plan.js';
 import { DEFAULT_STALL_TIMEOUT_MS } from '../../impl/runtime/run-driver.js';
 import type { SearchResult, StopReason, Strategy } from '../strategies/strategy.js';
 import { ExploreFault, type FaultKind } from './explore-fault.js';
@@ -41,6 +42,8 @@ export interface ExploreStep {
   readonly outcome: string;
   /** The lock each connection holds after the step, by connection name. */
   readonly locks: Readonly<Record<string, string>>;
+  /** The virtual time after the step, in ms since the run started (0 throughout when nothing moved the clock). */
+  readonly clock: number;
 }
 
 export interface ExploreResult {
@@ -86,7 +89,7 @@ export async function explore(scenario: ScenarioDefinition, options: ExploreOpti
   if (env !== undefined && env.trim() !== '') {
     const token = parseReplayToken(env);
     if (token.scenario === scenario.name) {
-      checkTokenFits(token, scenario.name, actors.length, journal, busyTimeoutMs);
+      checkTokenFits(token, scenario.name, actors.length, journal, busyTimeoutMs, clockPlanOf(scenario.clock));
       strategy = new ReplayScheduleStrategy(token.schedule);
     }
   }
@@ -98,7 +101,7 @@ export async function explore(scenario: ScenarioDefinition, options: ExploreOpti
       searched = await strategy.search({ runs: target }, options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop });
     } catch (error) {
       if (!(error instanceof ExploreFault)) throw error;
-      return finish({ ...base, verdict: 'error', property: null, message: error.message, fault: error.kind, schedules: 0, shrinks: 0, notable: {} }, error.schedule, error.steps, error.locks, error.connections, [], scenario, journal, busyTimeoutMs);
+      return finish({ ...base, verdict: 'error', property: null, message: error.message, fault: error.kind, schedules: 0, shrinks: 0, notable: {} }, error.schedule, error.steps, error.locks, error.connections, [], scenario, journal, busyTimeoutMs, error.times);
     }
     const failure = searched.failure as UserRunReport | null;
     const verdict: ExploreVerdict = searched.verdict;
@@ -113,6 +116,7 @@ export async function explore(scenario: ScenarioDefinition, options: ExploreOpti
       scenario,
       journal,
       busyTimeoutMs,
+      failure?.times ?? [],
     );
   } finally {
     await target.close();
@@ -131,13 +135,16 @@ function finish(
   scenario: ScenarioDefinition,
   journal: 'delete' | 'wal',
   busyTimeoutMs: number,
+  times: readonly number[],
 ): ExploreResult {
   const actors = Object.keys(scenario.actors);
-  const replayToken = schedule === null ? null : formatReplayToken({ scenario: scenario.name, actors: actors.length, journal, busyTimeoutMs, schedule });
-  const table = steps.length === 0 ? '' : exploreTable(steps, locks, connections);
-  const exploreSteps = steps.map((s, i) => ({ ...s, locks: Object.fromEntries(connections.map((c, k) => [c, locks[i]?.[k] ?? '-'])) }));
+  const clock = clockPlanOf(scenario.clock);
+  const replayToken = schedule === null ? null : formatReplayToken({ scenario: scenario.name, actors: actors.length, journal, busyTimeoutMs, clock: clockKey(clock), schedule });
+  // The time column is shown when the clock moved in this run.
+  const table = steps.length === 0 ? '' : exploreTable(steps, locks, connections, times.some((t) => t > 0) ? times : null);
+  const exploreSteps = steps.map((s, i) => ({ ...s, locks: Object.fromEntries(connections.map((c, k) => [c, locks[i]?.[k] ?? '-'])), clock: times[i] ?? 0 }));
   const lines = [
-    `lockstep explore: ${scenario.name} (${scenario.runtime} runtime, ${actors.length} actors, journal ${journal}, busy timeout ${busyTimeoutMs} ms)`,
+    `lockstep explore: ${scenario.name} (${scenario.runtime} runtime, ${actors.length} actors, journal ${journal}, busy timeout ${busyTimeoutMs} ms${describeClock(clock)})`,
     `strategy: ${head.strategy}; ${head.schedules} schedule${head.schedules === 1 ? '' : 's'} run${head.shrinks > 0 ? `, ${head.shrinks} shrinking runs` : ''}`,
   ];
   switch (head.verdict) {
@@ -162,6 +169,15 @@ function finish(
       : `lock model: ${disagreements.length} disagreement(s) with real SQLite (a lockstep defect, not a bug in your code; please report it):\n  ${disagreements.join('\n  ')}`,
   );
   return { ...head, schedule, steps: exploreSteps, table, replayToken, disagreements, report: lines.join('\n') };
+}
+
+/** The clock in the report's first line: nothing for the default clock. */
+function describeClock(clock: ClockPlan): string {
+  if (!clock.on) return ', wall clock';
+  const parts: string[] = [];
+  if (clock.start !== 0) parts.push(`starts at ${new Date(clock.start).toISOString()}`);
+  if (clock.advances.length > 0) parts.push(`may jump by ${clock.advances.map((d) => formatDuration(d)).join(', ')} (at most ${clock.maxAdvances} jump${clock.maxAdvances === 1 ? '' : 's'} a run)`);
+  return parts.length === 0 ? '' : `, virtual clock ${parts.join(', ')}`;
 }
 
 /** One run of one schedule, judged, for a user's own fast-check property (see openExplorer). */
@@ -205,7 +221,7 @@ export function openExplorer(scenario: ScenarioDefinition, options: Pick<Explore
         shrinks: 0,
         notable: {},
       };
-      const done = finish(head, report.schedule, report.steps, report.locks, report.connections, report.disagreements, scenario, journal, busyTimeoutMs);
+      const done = finish(head, report.schedule, report.steps, report.locks, report.connections, report.disagreements, scenario, journal, busyTimeoutMs, report.times);
       return { holds: report.violation === null, property: done.property, message: done.message, schedule: report.schedule, table: done.table, replayToken: done.replayToken!, report: done.report };
     },
     close: () => target.close(),

@@ -10,7 +10,17 @@
  * bookkeeping touch nothing shared; a point writes its label. That is sound when the actors share nothing but
  * the database and the points they mark: code between two scheduling points must not touch state another actor
  * reads (docs/your-own-code.md, "What lockstep assumes").
- */
+ *
+ * Time (the virtual clock, impl/runtime/clock-plan.ts): the clock's pseudo-actors follow the actors in `actors`.
+ * Three more objects: 'time' (what Date.now() reads), 'timers' (the pending timers) and 'deadlines' (the busy
+ * deadlines of waiting statements). A clock step writes 'time' and 'timers' and reads 'deadlines' (they decide
+ * where it may go). Before an actor's step nobody knows whether its code will look at the clock, so its pending
+ * footprint reads 'time' (a clock step never commutes with a step about to be taken); once taken, its footprint
+ * says what it did: read the time, set or cleared a timer (or finished, dropping its timers), started or ended a
+ * busy wait. The exhaustive strategy keeps that executed footprint for the steps it has explored, so a clock
+ * step commutes with the steps that did none of these: advancing before or after them is one schedule, not two.
+ * Actor steps never conflict with each other through these objects (only the clock reads timers and deadlines).
+  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +28,8 @@ import { join } from 'node:path';
 import type { StepRecord } from '../../spec/scenario-model.js';
 import type { PendingStep } from '../../impl/gated/actor-channel.js';
 import { isBusyCode, sqliteCodeOf } from '../../impl/gated/connection-gate.js';
-import { openAsyncRun, type UserRun, type UserRunOptions } from '../../impl/runtime/async-runtime.js';
+import { openAsyncRun, TimerLoopError, type UserRun, type UserRunOptions } from '../../impl/runtime/async-runtime.js';
+import { clockChoiceNames, clockPlanOf, type ClockPlan, type ClockTouch } from '../../impl/runtime/clock-plan.js';
 import { buildTemplate, removeDatabase, resetFromTemplate } from '../../impl/runtime/run-database.js';
 import { StallError } from '../../impl/runtime/run-driver.js';
 import type { ActorResult, Check, CheckView, ScenarioDefinition } from '../../impl/runtime/scenario-definition.js';
@@ -41,9 +52,32 @@ export interface UserRunReport extends RunReport {
   readonly locks: readonly (readonly string[])[];
   /** Before each step, the footprint of every actor's next step (null for an actor that could not step). */
   readonly pendingFootprints: readonly (readonly (Footprint | null)[])[];
+  /** Per step, what it touched once taken (with the clock: what the step's code did to it). */
+  readonly footprints: readonly (Footprint | null)[];
   readonly results: Readonly<Record<string, ActorResult>>;
   /** Steps on which the lock model answered otherwise than real SQLite: lockstep defects, not the user's. */
   readonly disagreements: readonly string[];
+  /** The virtual time after each step (ms since the run started); all 0 when nothing moved the clock. */
+  readonly times: readonly number[];
+}
+
+const CLOCK_STEP: Footprint = { reads: ['deadlines'], writes: ['time', 'timers'] };
+
+/** The footprint of choice `i` before it is taken: the clock's, or the actor's pending step's, which may read the time. */
+function choiceFootprint(run: UserRun, i: number, clock: boolean): Footprint | null {
+  if (run.isClockChoice(i)) return CLOCK_STEP;
+  const own = footprintOf(run.pending(i));
+  if (own === null || !clock) return own;
+  // A busy timeout running out moves the clock to its deadline.
+  return { reads: [...own.reads, 'time'], writes: run.timesOut(i) ? [...own.writes, 'time'] : own.writes };
+}
+
+/** An actor step's footprint once taken: its statement's, and what it did to the clock. */
+function takenFootprint(own: Footprint | null, touch: ClockTouch, waited: boolean, timedOut: boolean, finished: boolean): Footprint | null {
+  if (own === null) return null;
+  const reads = touch.readTime ? [...own.reads, 'time'] : own.reads;
+  const writes = [...own.writes, ...(timedOut ? ['time'] : []), ...(touch.changedTimers || finished ? ['timers'] : []), ...(waited ? ['deadlines'] : [])];
+  return { reads, writes };
 }
 
 export function footprintOf(pending: PendingStep | null): Footprint | null {
@@ -102,6 +136,7 @@ export class UserRunTarget implements RunTarget {
   private readonly threads: ActorThreads | null;
   private readonly journal: 'delete' | 'wal';
   private readonly busyTimeoutMs: number;
+  readonly clock: ClockPlan;
   private closed = false;
   /** The lock model's disagreements with real SQLite over every run so far (lockstep defects), first 20. */
   readonly disagreements: string[] = [];
@@ -111,8 +146,10 @@ export class UserRunTarget implements RunTarget {
     readonly definition: ScenarioDefinition,
     private readonly settings: TargetSettings,
   ) {
-    this.actors = Object.keys(definition.actors);
-    if (this.actors.length === 0) throw new RangeError(`scenario "${definition.name}" has no actors`);
+    const actors = Object.keys(definition.actors);
+    if (actors.length === 0) throw new RangeError(`scenario "${definition.name}" has no actors`);
+    this.clock = clockPlanOf(definition.clock);
+    this.actors = [...actors, ...clockChoiceNames(this.clock)];
     this.journal = definition.journal ?? 'delete';
     this.busyTimeoutMs = definition.busyTimeoutMs ?? 5000;
     this.dir = mkdtempSync(join(tmpdir(), 'lockstep-explore-'));
@@ -125,7 +162,7 @@ export class UserRunTarget implements RunTarget {
       this.removeFiles();
       throw error;
     }
-    this.threads = definition.runtime === 'threads' ? new ActorThreads(this.actors.length) : null;
+    this.threads = definition.runtime === 'threads' ? new ActorThreads(actors.length) : null;
   }
 
   /** The folder this target works in (gone after close()). */
@@ -141,7 +178,7 @@ export class UserRunTarget implements RunTarget {
     this.file = join(this.dir, `run-${++this.runs}.db`);
     resetFromTemplate(this.template, this.file);
     removeDatabase(previous);
-    const options: UserRunOptions = { file: this.file, journal: this.journal, busyTimeoutMs: this.busyTimeoutMs, stallTimeoutMs: this.settings.stallTimeoutMs };
+    const options: UserRunOptions = { file: this.file, journal: this.journal, busyTimeoutMs: this.busyTimeoutMs, stallTimeoutMs: this.settings.stallTimeoutMs, clock: this.clock };
     const { definition } = this;
     const schedule: number[] = [];
     const steps: StepRecord[] = [];
@@ -149,11 +186,13 @@ export class UserRunTarget implements RunTarget {
     const footprints: (Footprint | null)[] = [];
     const pendingFootprints: (Footprint | null)[][] = [];
     const locks: string[][] = [];
+    const times: number[] = [];
     const model = new LockModelBeside(this.journal);
+    const clock = this.clock.on;
     let run: UserRun | null = null;
     let observer: Database.Database | null = null;
     const fault = (kind: ConstructorParameters<typeof ExploreFault>[0], message: string): ExploreFault =>
-      new ExploreFault(kind, message, [...schedule], [...steps], locks.map((l) => [...l]), run === null ? [] : [...run.connections]);
+      new ExploreFault(kind, message, [...schedule], [...steps], locks.map((l) => [...l]), run === null ? [] : [...run.connections], [...times]);
     try {
       try {
         run = definition.runtime === 'threads' ? await openThreadsRun(definition, this.threads!, options) : await openAsyncRun(definition, options);
@@ -176,12 +215,14 @@ export class UserRunTarget implements RunTarget {
           break;
         }
         const current = run;
-        const actor = chooser.next(enabled, steps.length, (a) => (enabled.includes(a) ? footprintOf(current.pending(a)) : null));
+        const actor = chooser.next(enabled, steps.length, (a) => (enabled.includes(a) ? choiceFootprint(current, a, clock) : null));
         if (actor === null) break;
         if (!enabled.includes(actor)) throw new Error(`the strategy chose ${this.actors[actor] ?? actor}, which cannot step now (enabled: ${enabled.join(', ')})`);
         if (steps.length >= this.settings.maxSteps) throw fault('step-bound', `a run went past ${this.settings.maxSteps} steps (maxSteps): an actor may retry forever (a livelock), or the bound is too small for this scenario`);
-        pendingFootprints.push(this.actors.map((_, i) => (enabled.includes(i) ? footprintOf(run!.pending(i)) : null)));
-        footprints.push(footprintOf(run.pending(actor)));
+        pendingFootprints.push(this.actors.map((_, i) => (enabled.includes(i) ? choiceFootprint(current, i, clock) : null)));
+        const pendingStep = run.isClockChoice(actor) ? null : run.pending(actor);
+        const ownFootprint = run.isClockChoice(actor) ? CLOCK_STEP : footprintOf(pendingStep);
+        const timesOut = run.timesOut(actor);
         enabledLog.push([...enabled]);
         let record;
         try {
@@ -191,10 +232,20 @@ export class UserRunTarget implements RunTarget {
             schedule.push(actor);
             throw fault(error.everyActorBlocked && error.stalled.length > 1 ? 'deadlock' : 'stall', error.message);
           }
+          if (error instanceof TimerLoopError) {
+            schedule.push(actor);
+            throw fault('step-bound', error.message);
+          }
           throw error;
         }
         schedule.push(actor);
         steps.push({ actor: record.actor, action: record.action, outcome: record.outcome });
+        times.push(run.now());
+        if (!clock || run.isClockChoice(actor)) footprints.push(ownFootprint);
+        else {
+          const waited = (pendingStep?.type === 'sql' && pendingStep.waiting) || /, waits$/.test(record.outcome);
+          footprints.push(takenFootprint(ownFootprint, run.lastTouch(), waited, timesOut, run.finished(actor)));
+        }
         if (record.sql !== undefined) model.step(record.sql, `step ${steps.length} (${record.actor}: ${record.action})`);
         locks.push(model.locks(run.connections.length));
         if (definition.invariant !== undefined) {
@@ -233,6 +284,7 @@ export class UserRunTarget implements RunTarget {
         locks,
         results,
         disagreements: model.disagreements,
+        times,
       };
     } finally {
       if (observer?.open) observer.close();

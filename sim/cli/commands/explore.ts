@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { clockPlanOf } from '../../../impl/runtime/clock-plan.js';
 import type { ScenarioDefinition } from '../../../impl/runtime/scenario-definition.js';
 import { explore, type ExploreResult } from '../../explore/explore.js';
 import { parseReplayToken, ReplayTokenError, checkTokenFits } from '../../explore/replay-token.js';
@@ -65,7 +66,7 @@ export const exploreCommand = defineCommand({
       if (token !== undefined) {
         try {
           const parsed = parseReplayToken(token);
-          checkTokenFits(parsed, scenario.name, Object.keys(scenario.actors).length, scenario.journal ?? 'delete', scenario.busyTimeoutMs ?? 5000);
+          checkTokenFits(parsed, scenario.name, Object.keys(scenario.actors).length, scenario.journal ?? 'delete', scenario.busyTimeoutMs ?? 5000, clockPlanOf(scenario.clock));
           return new ReplayScheduleStrategy(parsed.schedule);
         } catch (error) {
           if (error instanceof ReplayTokenError) throw new UsageError(error.message);

@@ -31,8 +31,11 @@ interface Frame {
   chosen: number;
   readonly sleep: ReadonlySet<number>;
   readonly done: Set<number>;
-  /** Each actor's next-step footprint at this depth. */
-  readonly footprints: readonly (Footprint | null)[];
+  /**
+   * Each actor's next-step footprint at this depth: before it is explored, as the target foresees it; once
+   * explored, as the run reported it (RunReport.footprints: the target may know more once the step is taken).
+   */
+  readonly footprints: (Footprint | null)[];
 }
 
 export class SleepSetExhaustiveStrategy implements Strategy {
@@ -84,6 +87,11 @@ export class SleepSetExhaustiveStrategy implements Strategy {
       schedules++;
       for (const tag of report.notable) notable[tag] = (notable[tag] ?? 0) + 1;
       frames.length = report.schedule.length;
+      // What each step of this run touched once taken: exact for the sleeping and explored steps of later branches.
+      frames.forEach((frame, i) => {
+        const taken = report.footprints?.[i];
+        if (taken !== undefined) frame.footprints[frame.chosen] = taken;
+      });
       if (report.violation !== null && (best === null || report.schedule.length < best.schedule.length)) best = report;
       control?.progress?.({ schedules });
       // Backtrack: the deepest frame with a choice neither explored nor asleep.
