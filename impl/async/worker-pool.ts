@@ -121,7 +121,11 @@ export function blockingGate(control: Int32Array, index: number, arrive: () => v
   return () => {
     if (aborted) throw new RunAborted();
     arrive();
-    Atomics.wait(control, index, 0);
+    // Wait until the driver has stored a word, not merely until a notify arrives: the driver stores and then
+    // notifies, and a notify of the previous step can land after this thread already took that step and came back
+    // here (Atomics.wait returns 'ok' for it while the word is still 0); taking that as a go would run a statement
+    // out of turn.
+    while (Atomics.load(control, index) === 0) Atomics.wait(control, index, 0);
     if (Atomics.exchange(control, index, 0) === GATE_ABORT) {
       aborted = true;
       throw new RunAborted();
