@@ -4,6 +4,7 @@ import type { ScenarioBinding } from '../scenario-binding.js';
 import { renderTable, tableRows } from '../render/trace-table.js';
 import { renderMermaid } from '../render/trace-mermaid.js';
 import { DEFAULT_EXHAUSTIVE_LIMITS } from '../strategies/exhaustive-strategy.js';
+import { findBinding } from '../scenarios/index.js';
 
 export function checkCommandLine(result: CheckResult, binding: ScenarioBinding<never, never>): string {
   const parts = ['lockstep check', result.scenario, '--variant', result.variant, '--engine', result.engine, '--strategy', result.strategy];
@@ -13,6 +14,9 @@ export function checkCommandLine(result: CheckResult, binding: ScenarioBinding<n
     const value = result.params[spec.name];
     if (value !== undefined && value !== spec.default) parts.push(`--${spec.flag}`, String(value));
   }
+  // A check judged by one property alone (--property) is reproduced judged by it alone.
+  const all = findBinding(result.scenario)?.properties.length ?? binding.properties.length;
+  if (binding.properties.length === 1 && all > 1) parts.push('--property', binding.properties[0]!.name);
   return parts.join(' ');
 }
 

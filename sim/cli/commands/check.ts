@@ -28,7 +28,7 @@ const DEFAULT_SEED = 42;
 export const checkCommand: Command = {
   name: 'check',
   synopsis:
-    'check SCENARIO [--variant V] [--engine sim|real|both] [--strategy exhaustive|random|pct] [--runs N] [--seed S] [--workers N] [--journal delete|wal] [--max-worlds N] [--trace-out FILE] [--json | --mermaid]\n  lockstep check --all [--json]',
+    'check SCENARIO [--variant V] [--engine sim|real|both] [--strategy exhaustive|random|pct] [--runs N] [--seed S] [--workers N] [--journal delete|wal] [--max-worlds N] [--property P] [--trace-out FILE] [--json | --mermaid]\n  lockstep check --all [--json]',
   run: (argv) => runCheck(argv),
 };
 
@@ -49,6 +49,7 @@ async function runCheck(argv: readonly string[]): Promise<number> {
       '--seed': 'an integer',
       '--trace-out': 'a file to write the counterexample trace to',
       '--max-worlds': 'the most distinct worlds exhaustive may visit, 1 to 50000000',
+      '--property': "one of the scenario's properties (lockstep list), judged alone",
       ...paramFlags(),
     },
   });
@@ -62,8 +63,10 @@ async function runCheck(argv: readonly string[]): Promise<number> {
   const [name, ...extra] = options.positionals;
   if (name === undefined) throw new UsageError(`name a scenario (${SCENARIOS.map((s) => s.entry.name).join(', ')}) or give --all`);
   if (extra.length > 0) throw new UsageError(`one scenario at a time, got also '${extra.join(' ')}'`);
-  const binding = findBinding(name);
-  if (binding === undefined) throw new UsageError(`unknown scenario '${name}' (expected ${SCENARIOS.map((s) => s.entry.name).join(', ')})`);
+  const found = findBinding(name);
+  if (found === undefined) throw new UsageError(`unknown scenario '${name}' (expected ${SCENARIOS.map((s) => s.entry.name).join(', ')})`);
+  const propertyName = options.values.get('--property');
+  const binding = propertyName === undefined ? found : judgedAlone(found, propertyName);
   const variants = binding.entry.variants.map((v) => v.name);
   const variant = choiceOption('--variant', options.values.get('--variant') ?? variants[0]!, variants);
   const engineWord = choiceOption('--engine', options.values.get('--engine') ?? 'sim', ['sim', 'real', 'both'] as const);
@@ -80,7 +83,7 @@ async function runCheck(argv: readonly string[]): Promise<number> {
     }
   }
   for (const flag of options.values.keys()) {
-    const known = ['--variant', '--engine', '--strategy', '--runs', '--seed', '--trace-out', '--max-worlds'].includes(flag) || binding.params.some((p) => `--${p.flag}` === flag);
+    const known = ['--variant', '--engine', '--strategy', '--runs', '--seed', '--trace-out', '--max-worlds', '--property'].includes(flag) || binding.params.some((p) => `--${p.flag}` === flag);
     if (!known) throw new UsageError(`option ${flag} does not apply to scenario ${name}`);
   }
   // A model refuses parameters that cannot go together (say, a variant that has no form on a runtime): bad usage.
@@ -125,6 +128,16 @@ async function runCheck(argv: readonly string[]): Promise<number> {
   }
   if (json) process.stdout.write(`${JSON.stringify(results.length === 1 ? jsonOf(results[0]!) : results.map((r) => jsonOf(r)), null, 2)}\n`);
   return exit;
+}
+
+/**
+ * The scenario judged by one of its properties alone (`--property`): the shortest violation of that property,
+ * when a violation of another one comes sooner. no-deadlock is judged as always.
+ */
+function judgedAlone(binding: ScenarioBinding<never, never>, name: string): ScenarioBinding<never, never> {
+  const property = binding.properties.find((p) => p.name === name);
+  if (property === undefined) throw new UsageError(`--property must be one of ${binding.properties.map((p) => p.name).join(', ')} (the properties of ${binding.entry.name}), got '${name}'`);
+  return { ...binding, properties: [property] };
 }
 
 /** Fails early, before a long check, when --trace-out names a place no file can be written to. */
