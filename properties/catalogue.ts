@@ -207,17 +207,28 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
   },
   {
     name: 'writer-gap',
-    seed: '001_1302624bc360a248.txt (VoxLogicA-2), race 1; the redesign of 000',
-    summary: 'store() hands the result to a background writer; the operation is marked completed before the row lands, and the notifier can wake a waiter in between',
+    seed: `${SEED_001} (VoxLogicA-2), race 1; the redesign of 000`,
+    summary: 'store() hands the result to a background writer; the operation is marked completed before the row lands, and the notifier can wake a waiter in between; 2451df0 stores executed results synchronously instead',
     variants: [
       {
         name: 'queued',
         summary: 'store() only queues the write and returns; a waiter the notifier wakes in the gap finds neither the row nor a memory copy',
+        provenance: {
+          kind: 'write-up',
+          seed: SEED_001,
+          note: "race 1 as the write-up tells it: 02986bf's queued store() and SQLite-first retrieve(), with the mark_completed after store() of the working copy the write-up describes (02986bf's commit has none)",
+        },
         expected: { verdict: 'violation', property: 'completed-implies-retrievable' },
       },
       {
         name: 'memory-cache',
-        summary: 'the documented fix: memory copy before queueing, evicted after the row is written; retrieve reads memory, then SQLite',
+        summary: "the write-up's fix with 2451df0's read order: memory copy before queueing, evicted after the row is written; retrieve reads memory, then SQLite",
+        provenance: {
+          kind: 'upstream',
+          repository: VOXLOGICA,
+          commit: VOXLOGICA_V2,
+          note: "2451df0's queued store(), writer eviction and memory-first retrieve(); there the queued path serves constants and executed results take the synchronous path (persisted): the mark_completed after a queued store() is the write-up's",
+        },
         expected: { verdict: 'holds' },
         alsoUnder: [
           {
@@ -239,8 +250,31 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
       {
         name: 'db-first',
-        summary: 'the same fix, but retrieve reads SQLite first: the row lands and the copy is evicted between its two reads',
+        summary: "the write-up's fix as it was written, on code whose retrieve reads SQLite first: the row lands and the copy is evicted between its two reads",
+        provenance: {
+          kind: 'write-up',
+          seed: SEED_001,
+          note: "the fix the write-up gives (memory copy before queueing, eviction after the write, mark_completed) applied to the code it was written for, 02986bf's retrieve() that reads SQLite first; the memory-first order came with 2451df0 (memory-cache)",
+        },
         expected: { verdict: 'violation', property: 'completed-implies-retrievable' },
+      },
+      {
+        name: 'persisted',
+        summary: "2451df0's synchronous path: store at once, mark completed only if is_persistable(), threads wait on the claimant's future; one that looks for the future before the claimant registered it falls through and raises at once on the running row",
+        provenance: {
+          kind: 'upstream',
+          repository: VOXLOGICA,
+          commit: VOXLOGICA_V2,
+          note: '_execute_pure_operation, store(ensure_persisted=True), is_persistable, the futures table, _wait_for_result and wait_for_completion(allow_non_persistable=False) as committed; the reader is the goal that reads storage after the computation',
+        },
+        expected: { verdict: 'violation', property: 'every-caller-gets-the-result' },
+        alsoUnder: [
+          {
+            params: { fault: 'persist-busy', restart: 'after-threshold' },
+            summary: "the persist meets another process's write lock past the busy timeout: logged, memory copy kept, never marked completed; the next engine start after the 1 h threshold marks the row failed, and no later run can claim it",
+            expected: { verdict: 'violation', property: 'no-operation-stranded' },
+          },
+        ],
       },
     ],
   },

@@ -18,6 +18,7 @@ const CODE_OF_VARIANT: Readonly<Record<string, WriterGapVariant>> = {
   queued: 'queued',
   'memory-cache': 'memory-cache',
   'db-first': 'db-first',
+  persisted: 'persisted',
 };
 
 export function writerGapParams(variant: string, params: ScenarioParams): WriterGapParams {
@@ -36,8 +37,18 @@ export const writerGapBinding: ScenarioBinding<WriterGapWorld, WriterGapObservat
   entry: findScenario('writer-gap')!,
   params: [
     integerParam('workers', 'workers', 'workers executing the same operation (one claims it, the others wait); a late reader comes on top', 3, 1, 6),
-    choiceParam('fault', 'fault', 'none, or write-fails: every background INSERT fails with SQLITE_FULL (a full disk)', ['none', 'write-fails']),
-    choiceParam('restart', 'restart', 'at-end: the process restarts once everybody finished; any-time: it may crash at any step', ['at-end', 'any-time']),
+    choiceParam(
+      'fault',
+      'fault',
+      "none; write-fails: every background INSERT fails with SQLITE_FULL (a full disk); persist-busy (persisted only): every synchronous persist meets another process's write lock held past the busy timeout",
+      ['none', 'write-fails', 'persist-busy'],
+    ),
+    choiceParam(
+      'restart',
+      'restart',
+      "at-end: the process restarts once everybody finished; any-time: it may crash at any step; after-threshold: once everybody finished, and the engine start comes after the 1 h stale-claim threshold (its cleanup marks running rows failed)",
+      ['at-end', 'any-time', 'after-threshold'],
+    ),
     choiceParam(
       'wake',
       'wake',
