@@ -206,7 +206,7 @@ export class StorageBackend {
     return changes === 1;
   }
 
-  /** Hands the result to the background writer and returns at once (the shipped code: no memory copy). */
+  /** Hands the result to the background writer and returns at once (02986bf: no memory copy). */
   async store(operationId: string, data: Buffer): Promise<void> {
     await this.enqueue(operationId, data);
   }
@@ -335,7 +335,7 @@ export class StorageBackend {
     return this.steps.step(STEP_WORDS.selectResult, () => this.resultStatement.get(operationId)?.data, rowText(last));
   }
 
-  /** Called by the writer after its INSERT wrote the row. The shipped code does nothing more. */
+  /** Called by the writer after its INSERT wrote the row. 02986bf does nothing more. */
   protected async afterWrite(_operationId: string): Promise<void> {}
 
   /**

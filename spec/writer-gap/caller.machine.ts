@@ -7,7 +7,8 @@
  * result. The late reader only waits and retrieves (a later operation that needs this one's value).
  *
  * store(): the fixed backends put the result in the memory cache first, then queue the database write; the
- * shipped backend only queues it. retrieve(): two reads, memory then database (or database then memory), and
+ * queued backend (02986bf's store()) only queues it. retrieve(): two reads, database then memory (02986bf's order)
+ * or memory then database (2451df0's), and
  * "completed but result not found" when both miss.
  *
  * The persisted variant runs 2451df0's path instead (`code: 'v2'`): look the result up (memory, then SQLite); look

@@ -19,10 +19,14 @@
  * The notifier has finished once every caller and the writer have. With `wake: 'poll'` (the loop the redesign
  * replaced) there is no notifier and each waiter polls the status itself.
  *
- * Variants (the backend's code): `queued` (the shipped store(): queue the write and return), `memory-cache` (the
- * documented fix: memory copy before queueing, evicted after the row is written; retrieve reads memory, then the
- * database), `db-first` (the same fix with retrieve reading the database first). Fault `write-fails`: every
- * background INSERT fails with SQLITE_FULL.
+ * Variants (the backend's code; properties/catalogue.ts says where each comes from): `queued` (02986bf's store():
+ * queue the write and return; retrieve() reads the database first), `db-first` (the write-up's fix on that
+ * code: memory copy before queueing, evicted after the row is written), `memory-cache` (the same fix with
+ * 2451df0's retrieve: memory, then the database), `persisted` (2451df0's synchronous path, see
+ * caller.machine.ts). Faults: `write-fails`, every background INSERT fails with SQLITE_FULL; `persist-busy`,
+ * every synchronous persist meets another process's write lock held past the busy timeout (SQLITE_BUSY).
+ * Restart `after-threshold`: the engine start's cleanup (running rows older than the stale threshold become
+ * failed) runs before the restarted process looks.
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
@@ -158,7 +162,7 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
   if (fault === 'write-fails' && variant === 'persisted') throw new Error('--fault write-fails strikes the background writer, which the variant persisted does not use for its result');
   if (variant === 'persisted' && wake !== 'notifier') throw new Error('the variant persisted waits on the notifier, as 2451df0 does: --wake poll does not apply');
   const code: CallerCode = variant === 'persisted' ? 'v2' : 'write-up';
-  // The shipped store() only queues; the write-up's fix and 2451df0 keep a memory copy.
+  // 02986bf's store() only queues; the write-up's fix and 2451df0 keep a memory copy.
   const cacheBeforeQueue = variant !== 'queued';
   // 02986bf's retrieve reads SQLite first (queued, and the write-up's fix applied to it: db-first); 2451df0's memory first.
   const order: RetrieveOrder = variant === 'memory-cache' || variant === 'persisted' ? 'memory-first' : 'db-first';

@@ -84,7 +84,7 @@ describe('impl/lifecycle on real SQLite', function () {
       assert.equal(row.claimed_by, executed[0]);
     });
 
-    it('as shipped (no mark_completed): a loser waits out its timeout although the result is stored', async () => {
+    it("the write-up's path (no mark_completed): a loser waits out its timeout although the result is stored", async () => {
       const connect = database();
       const memory = new ProcessMemory();
       const steps = new DirectStepRunner();
