@@ -12,8 +12,12 @@
  * the file's current page count, so the writer's INSERT of a result (larger than a page) fails with SQLITE_FULL
  * while the small execution_state rows still fit.
  *
+ * The fault `persist-busy` (the variant persisted) is another process's write lock: a second connection runs
+ * BEGIN IMMEDIATE around the synchronous persist, so real SQLite refuses that INSERT with SQLITE_BUSY.
+ *
  * The restart stands for the next start of the process (after everybody finished, or a crash at any step, as
- * the schedule has it): the shared connection is closed, the memory cache and the queue are gone with the old
+ * the schedule has it; with `restart: 'after-threshold'` an hour later, after the engine start's cleanup of
+ * stale running rows): the shared connection is closed, the memory cache and the queue are gone with the old
  * backend, whose actors never step again, and a new backend on a new connection retrieves the result (one
  * step; the new backend takes no gated steps of its own).
  */

@@ -1,7 +1,8 @@
 /**
  * The writer-gap scenario (seed 001) bound to its model, its properties and its real implementation. The faults
- * are parameters (`--fault write-fails`, `--restart any-time`); the catalogue documents what each does to the
- * variants (properties/catalogue.ts, `alsoUnder`). `--wake poll` swaps the notifier for the waiters' own polling.
+ * are parameters (`--fault write-fails | persist-busy`, `--restart any-time | after-threshold`); the catalogue
+ * documents what each does to the variants (properties/catalogue.ts, `alsoUnder`). `--wake poll` swaps the
+ * notifier for the waiters' own polling. The model refuses a fault its variant has no code for.
  */
 import { findScenario } from '../../properties/catalogue.js';
 import { WRITER_GAP_PROPERTIES } from '../../properties/writer-gap.js';
