@@ -6,6 +6,8 @@
  * on both engines; the symmetry reduction changes no verdict; the exhaustive world counts are pinned.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { check } from '../sim/check.js';
 import { replayOnReal } from '../sim/real-replay.js';
 import { replaySchedule } from '../sim/run-schedule.js';
@@ -18,6 +20,7 @@ import type { LifecycleObservation } from '../spec/lifecycle/lifecycle.observati
 import { openLifecycleRun, type LifecycleVariant } from '../impl/lifecycle/lifecycle.real-engine.js';
 import { findScenario } from '../properties/catalogue.js';
 
+const BIN = fileURLToPath(new URL('../../bin/lockstep.js', import.meta.url));
 const VARIANTS = ['missing-complete', 'fixed', 'event-cleanup'] as const;
 const ALL_VARIANTS = ['missing-complete', 'fixed', 'event-cleanup', 'exists-first', 'exists-first-fixed', 'fail-fast'] as const;
 type Params = Record<string, string | number>;
@@ -218,6 +221,22 @@ describe('lifecycle (seed 000, VoxLogicA-2)', function () {
       // Every run judged by every property meets the raise first (the waiter that deletes raises, 23 steps).
       assert.equal((await sim('fail-fast', p)).counterexample!.steps.length, 23);
     });
+  });
+
+  it('check --property P judges one property alone, says so in its verdict and its reproduce line; an unknown property is bad usage (exit 2, one line)', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'check', 'lifecycle', ...args], { encoding: 'utf8' });
+    const alone = run('--variant', 'fail-fast', '--start', 'stale-completion', '--workers', '4', '--late-waiters', '0', '--property', 'at-most-one-executor');
+    assert.equal(alone.status, 1);
+    assert.match(alone.stdout, /verdict: VIOLATION of at-most-one-executor: the operation was executed 2 times: by worker-2, worker-3/);
+    assert.match(alone.stdout, /shortest counterexample \(34 steps,/);
+    assert.match(alone.stdout, /reproduce: lockstep check lifecycle --variant fail-fast .* --property at-most-one-executor$/m);
+    const holds = run('--variant', 'fixed', '--fault', 'crash-after-claim', '--property', 'at-most-one-executor');
+    assert.equal(holds.status, 0);
+    assert.match(holds.stdout, /verdict: HOLDS \(at-most-one-executor, no-deadlock\)/);
+    const bad = run('--property', 'nope');
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stdout, '');
+    assert.equal(bad.stderr, "lockstep check: --property must be one of at-most-one-executor, every-waiter-gets-the-result (the properties of lifecycle), got 'nope'\n");
   });
 
   describe("fault crash-after-claim, upstream's cleanup (the claimant dies before executing; processes start after the stale threshold)", () => {
