@@ -33,11 +33,14 @@ export interface RealSqlStep {
   readonly inTransaction: boolean;
 }
 
+/** spec/scenario-model.ts's JsonValue, declared again. */
+export type RealJsonValue = string | number | boolean | null | readonly RealJsonValue[] | { readonly [key: string]: RealJsonValue };
+
 /** spec/scenario-model.ts's ExposedWorld, declared again (impl/ never imports spec/); a compile-time test ties them. */
 export interface RealExposedWorld {
-  readonly actors: Readonly<Record<string, { readonly state: string; readonly status: 'running' | 'waiting' | 'blocked' | 'done' | 'failed'; readonly detail?: string }>>;
-  readonly connections?: Readonly<Record<string, { readonly lock: string; readonly inTransaction: boolean }>>;
-  readonly shared?: Readonly<Record<string, unknown>>;
+  readonly actors: Readonly<Record<string, { readonly state: string; readonly status: 'running' | 'waiting' | 'blocked' | 'done' | 'failed'; readonly detail?: string; readonly holds?: string }>>;
+  readonly connections?: Readonly<Record<string, { readonly lock: string | null; readonly inTransaction: boolean }>>;
+  readonly shared?: Readonly<Record<string, RealJsonValue>>;
   readonly clock?: number;
 }
 

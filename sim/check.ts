@@ -10,7 +10,10 @@ import fc from 'fast-check';
 import type { ScenarioModel } from '../spec/scenario-model.js';
 import type { Property } from '../properties/property.js';
 import type { ScenarioBinding } from './scenario-binding.js';
-import type { EngineName, ScenarioParams, Trace } from './trace.js';
+import type { EngineName, ScenarioParams, TraceV2 } from './trace.js';
+import { checkCommandLine } from './reproduce-command.js';
+import type { TraceHeader } from './trace-builder.js';
+import { modelTrace, realTrace } from './trace-builder.js';
 import type { ScheduleRun, Verdict, Violation } from './verdict.js';
 import type { StepMismatch } from './real-replay.js';
 import { replayOnReal } from './real-replay.js';
@@ -59,24 +62,24 @@ export interface CheckResult {
    */
   readonly notable: Readonly<Record<string, number>>;
   readonly limit: string | null;
-  readonly counterexample: Trace | null;
+  readonly counterexample: TraceV2 | null;
   /** real only: the first step where real SQLite did not do what the model did, over every schedule replayed. */
   readonly mismatch: (StepMismatch & { readonly schedule: readonly number[] }) | null;
 }
 
-function traceOf(binding: ScenarioBinding, options: CheckOptions, engine: EngineName, run: { schedule: readonly number[]; steps: ScheduleRun['steps'] }, violation: Violation | null): Trace {
-  return {
-    lockstep: 1,
+/** The header of every trace a check writes: the run's identity and the command that reproduces it. */
+function headerOf(binding: ScenarioBinding, options: CheckOptions, engine: EngineName): TraceHeader {
+  const identity = {
     scenario: binding.entry.name,
     variant: options.variant,
     engine,
+    strategy: options.strategy,
+    runs: options.runs,
+    seed: options.seed,
+    maxWorlds: (options.limits ?? DEFAULT_EXHAUSTIVE_LIMITS).maxWorlds,
     params: options.params,
-    schedule: [...run.schedule],
-    steps: [...run.steps],
-    verdict: violation === null ? 'holds' : 'violation',
-    property: violation?.property ?? null,
-    message: violation?.message ?? null,
   };
+  return { scenario: binding.entry.name, variant: options.variant, params: options.params, reproduce: checkCommandLine(identity, binding), properties: binding.properties as readonly Property<never>[] };
 }
 
 interface SimOutcome {
@@ -119,7 +122,7 @@ function checkOnModel<W, O>(binding: ScenarioBinding<W, O>, model: ScenarioModel
           explored: { states: explored.worlds, transitions: explored.transitions, schedules: explored.endings },
           notable: explored.notable,
           limit: explored.limit,
-          counterexample: counter === null ? null : traceOf(binding, options, 'sim', counter, counter.violation),
+          counterexample: counter === null ? null : modelTrace(model, headerOf(binding, options, 'sim'), counter),
         },
         replays,
       };
@@ -142,7 +145,7 @@ function checkOnModel<W, O>(binding: ScenarioBinding<W, O>, model: ScenarioModel
           explored: { schedules: search.schedules, shrinks: search.shrinks },
           notable: search.notable,
           limit: null,
-          counterexample: failure === null ? null : traceOf(binding, options, 'sim', failure, failure.violation),
+          counterexample: failure === null ? null : modelTrace(model, headerOf(binding, options, 'sim'), failure),
         },
         replays,
       };
@@ -175,7 +178,8 @@ export async function check<W, O>(binding: ScenarioBinding<W, O>, options: Check
     seen.add(id);
     return true;
   });
-  let violationRun: { schedule: readonly number[]; steps: ScheduleRun['steps']; violation: Violation } | null = null;
+  let violationTrace: TraceV2 | null = null;
+  let violation: Violation | null = null;
   let mismatch: CheckResult['mismatch'] = null;
   const safetyNames = new Set(binding.properties.filter((p) => p.kind === 'safety').map((p) => p.name));
   const notable: Record<string, number> = {};
@@ -186,23 +190,39 @@ export async function check<W, O>(binding: ScenarioBinding<W, O>, options: Check
     await new Promise<void>((resolve) => setImmediate(resolve));
     // A run that stopped on a safety violation is a prefix; every other model run is whole.
     const endsRun = run.violation === null || !safetyNames.has(run.violation.property);
-    const real = await replayOnReal(() => binding.openReal(options.variant, options.params), binding.properties, run.schedule, run.steps, endsRun);
+    // Only judged and compared here; the world after every step is recorded for the run that becomes the trace.
+    const open = () => binding.openReal(options.variant, options.params);
+    const real = await replayOnReal(open, binding.properties, run.schedule, run.steps, endsRun, false);
     replayed++;
     if (replayed % 50 === 0) options.progress?.(`real: ${replayed}/${runs.length} schedules replayed`);
     if (mismatch === null && real.mismatch !== null) mismatch = { ...real.mismatch, schedule: run.schedule };
     if (real.mismatch === null) for (const tag of run.notable) notable[tag] = (notable[tag] ?? 0) + 1;
-    if (violationRun === null && real.violation !== null) violationRun = { schedule: run.schedule.slice(0, real.steps.length), steps: real.steps, violation: real.violation };
+    if (violation === null && real.violation !== null) {
+      violation = real.violation;
+      // The same schedule again, recording what the real run exposes after every step (a real replay is deterministic).
+      const recorded = await replayOnReal(open, binding.properties, run.schedule, run.steps, endsRun, true);
+      violationTrace = realTrace(headerOf(binding, options, 'real'), {
+        actors: model.actors,
+        shared: model.sharedName ?? 'shared state',
+        schedule: run.schedule,
+        steps: recorded.steps,
+        initial: recorded.initial,
+        states: recorded.states,
+        violation: recorded.violation,
+        expected: run.steps,
+      });
+    }
   }
-  const verdict: Verdict = violationRun !== null ? 'violation' : sim.result.verdict === 'limit-reached' ? 'limit-reached' : 'holds';
+  const verdict: Verdict = violation !== null ? 'violation' : sim.result.verdict === 'limit-reached' ? 'limit-reached' : 'holds';
   return {
     ...sim.result,
     engine: 'real',
     verdict,
-    property: violationRun?.violation.property ?? null,
-    message: violationRun?.violation.message ?? null,
+    property: violation?.property ?? null,
+    message: violation?.message ?? null,
     explored: { ...sim.result.explored, schedules: replayed },
     notable,
-    counterexample: violationRun === null ? null : traceOf(binding, options, 'real', violationRun, violationRun.violation),
+    counterexample: violationTrace,
     mismatch,
   };
 }

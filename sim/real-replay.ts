@@ -4,7 +4,7 @@
  * model's record of the same schedule.
  */
 import type { RealRun } from '../impl/engine-seam.js';
-import type { StepRecord } from '../spec/scenario-model.js';
+import type { ExposedWorld, StepRecord } from '../spec/scenario-model.js';
 import type { Property } from '../properties/property.js';
 import type { Violation } from './verdict.js';
 import { NO_DEADLOCK } from './verdict.js';
@@ -21,6 +21,18 @@ export interface RealReplay {
   readonly violation: Violation | null;
   /** The first step where the real run did not do what the model did, or null when they agree throughout. */
   readonly mismatch: StepMismatch | null;
+  /** What the real run exposed before the first step, and after each step (format-2 traces); empty unless asked for. */
+  readonly initial: ExposedWorld;
+  readonly states: readonly ExposedWorld[];
+}
+
+/**
+ * The world as the real run exposes it; a real run without `expose` shows each actor as finished or not.
+ * RealExposedWorld is ExposedWorld declared again on impl's side (test/trace-v2.test.ts ties the two).
+ */
+export function exposeReal(run: RealRun): ExposedWorld {
+  if (run.expose !== undefined) return run.expose() as ExposedWorld;
+  return { actors: Object.fromEntries(run.actors.map((name, a) => [name, run.finished(a) ? { state: 'finished', status: 'done' } : { state: 'parked', status: 'running' }])) };
 }
 
 const sameStep = (a: StepRecord, b: StepRecord): boolean => a.actor === b.actor && a.action === b.action && a.outcome === b.outcome;
@@ -36,6 +48,8 @@ export async function replayOnReal<O>(
   schedule: readonly number[],
   expected: readonly StepRecord[] | null,
   endsRun: boolean,
+  /** Record the exposed world after every step (for a trace); off, a replay only judges and compares. */
+  recordStates = true,
 ): Promise<RealReplay> {
   const run = await open();
   try {
@@ -50,6 +64,8 @@ export async function replayOnReal<O>(
       }
       return null;
     };
+    const initial: ExposedWorld = recordStates ? exposeReal(run) : { actors: {} };
+    const states: ExposedWorld[] = [];
     let violation = judgeSafety();
     for (const [index, actor] of schedule.entries()) {
       if (violation !== null) break;
@@ -59,6 +75,7 @@ export async function replayOnReal<O>(
       }
       const record = await run.step(actor);
       steps.push(record);
+      if (recordStates) states.push(exposeReal(run));
       const want = expected?.[index];
       if (mismatch === null && want !== undefined && !sameStep(want, record)) mismatch = { index, model: want, real: record };
       violation = judgeSafety();
@@ -82,7 +99,7 @@ export async function replayOnReal<O>(
         violation = { property: NO_DEADLOCK, message: `deadlock: ${unfinished.join(', ')} did not finish` };
       }
     }
-    return { steps, violation, mismatch };
+    return { steps, violation, mismatch, initial, states };
   } finally {
     await run.close();
   }

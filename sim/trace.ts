@@ -79,23 +79,37 @@ export class TraceError extends Error {
   override readonly name = 'TraceError';
 }
 
-/** Validates untrusted JSON as a trace; throws a TraceError naming the first problem. */
-export function parseTrace(text: string): Trace {
+/** A trace of either format: `replay` reads both, every producer writes format 2. */
+export type AnyTrace = Trace | TraceV2;
+
+/** The trace formats this lockstep reads. */
+export const TRACE_FORMATS: readonly number[] = [1, 2];
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Validates untrusted JSON as a trace of format 1 or 2; throws a TraceError naming the first problem. Format 2's
+ * per-step states are checked for their shape (an object with an `actors` object), not for every field: the
+ * JSON Schema (schemas/trace-v2.schema.json) is the full description.
+ */
+export function parseTrace(text: string): AnyTrace {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new TraceError(`not JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TraceError('a trace is a JSON object');
-  const t = value as Record<string, unknown>;
-  if (t['lockstep'] !== 1) throw new TraceError('not a lockstep trace: "lockstep": 1 is missing');
+  if (!isObject(value)) throw new TraceError('a trace is a JSON object');
+  const t = value;
+  const format = t['lockstep'];
+  if (format === undefined) throw new TraceError('not a lockstep trace: the "lockstep" format number is missing');
+  if (!TRACE_FORMATS.includes(format as number)) throw new TraceError(`trace format ${JSON.stringify(format)} is not one this lockstep reads (it reads ${TRACE_FORMATS.join(' and ')})`);
   for (const field of ['scenario', 'variant'] as const) {
     if (typeof t[field] !== 'string') throw new TraceError(`"${field}" must be a string`);
   }
   if (t['engine'] !== 'sim' && t['engine'] !== 'real') throw new TraceError('"engine" must be "sim" or "real"');
   const params = t['params'];
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new TraceError('"params" must be an object');
+  if (!isObject(params)) throw new TraceError('"params" must be an object');
   for (const [key, v] of Object.entries(params)) {
     if (!['string', 'number', 'boolean'].includes(typeof v)) throw new TraceError(`params.${key} must be a string, number or boolean`);
   }
@@ -106,25 +120,38 @@ export function parseTrace(text: string): Trace {
   const steps = t['steps'];
   if (!Array.isArray(steps)) throw new TraceError('"steps" must be an array');
   steps.forEach((s: unknown, i) => {
-    const step = s as Record<string, unknown> | null;
-    if (typeof step !== 'object' || step === null || typeof step['actor'] !== 'string' || typeof step['action'] !== 'string' || typeof step['outcome'] !== 'string') {
+    if (!isObject(s) || typeof s['actor'] !== 'string' || typeof s['action'] !== 'string' || typeof s['outcome'] !== 'string') {
       throw new TraceError(`steps[${i}] must be { actor, action, outcome } strings`);
     }
+    if (format === 2 && !(isObject(s['state']) && isObject(s['state']['actors']))) throw new TraceError(`steps[${i}].state must be an object with an "actors" object (format 2)`);
   });
   const verdict = t['verdict'];
   if (verdict !== 'holds' && verdict !== 'violation' && verdict !== 'limit-reached') {
     throw new TraceError('"verdict" must be holds, violation or limit-reached');
   }
-  return {
-    lockstep: 1,
+  const engine: EngineName = t['engine'];
+  const common = {
     scenario: t['scenario'] as string,
     variant: t['variant'] as string,
-    engine: t['engine'],
+    engine,
     params: params as ScenarioParams,
     schedule: schedule as number[],
-    steps: steps as StepRecord[],
-    verdict,
+    verdict: verdict as Verdict,
     property: typeof t['property'] === 'string' ? t['property'] : null,
     message: typeof t['message'] === 'string' ? t['message'] : null,
+  };
+  if (format === 1) return { lockstep: 1, ...common, steps: steps as StepRecord[] };
+  if (!isObject(t['initial']) || !isObject(t['initial']['actors'])) throw new TraceError('"initial" must be an object with an "actors" object (format 2)');
+  if (!Array.isArray(t['actors']) || !t['actors'].every((a) => typeof a === 'string')) throw new TraceError('"actors" must be an array of names (format 2)');
+  if (!isObject(t['tool'])) throw new TraceError('"tool" must be an object (format 2)');
+  const brokeAt = t['brokeAt'];
+  // Only its type: replay judges the run again and does not read it; the viewer shows a brokeAt past the steps as none.
+  if (brokeAt !== null && !(Number.isInteger(brokeAt) && (brokeAt as number) >= -1)) throw new TraceError('"brokeAt" must be null or a step index (format 2)');
+  return {
+    ...(t as unknown as TraceV2),
+    ...common,
+    lockstep: 2,
+    steps: steps as TraceStepV2[],
+    brokeAt: brokeAt as number | null,
   };
 }

@@ -39,11 +39,20 @@ export interface ExposedActor {
   readonly status: ActorStatus;
   /** A short note: the error it failed with, the statement it waits on. */
   readonly detail?: string;
+  /**
+   * A lock the actor holds or queues for outside SQLite, in the scenario's words (the pid lock file: 'holds';
+   * an asyncio lock: 'lock' or 'queued'). SQLite locks are per connection, in {@link ExposedConnection}.
+   */
+  readonly holds?: string;
 }
 
 export interface ExposedConnection {
-  /** SQLite's words: '-', 'SHARED', 'RESERVED', 'PENDING', 'EXCLUSIVE' (rollback journal); '-', 'snapshot', 'WRITE' (WAL). */
-  readonly lock: string;
+  /**
+   * SQLite's words: '-', 'SHARED', 'RESERVED', 'PENDING', 'EXCLUSIVE' (rollback journal); '-', 'snapshot',
+   * 'WRITE' (WAL). null when the engine cannot observe it: real SQLite does not report a connection's lock
+   * level, so a real engine exposes only what it saw (`inTransaction`).
+   */
+  readonly lock: string | null;
   readonly inTransaction: boolean;
 }
 

@@ -4,6 +4,7 @@
  * lock contended, the random and pct strategies find the bug, same seed gives the same trace, a saved trace
  * replays to the same verdict on both engines, and the exhaustive world counts are pinned.
  */
+import { plainSteps } from './plain-steps.js';
 import assert from 'node:assert/strict';
 import { check } from '../sim/check.js';
 import { replayOnReal } from '../sim/real-replay.js';
@@ -68,10 +69,10 @@ describe('tickets (seed 002, Actifix)', function () {
     const saved = JSON.parse(JSON.stringify(sim.counterexample)) as NonNullable<typeof sim.counterexample>;
     const model = createTicketsModel({ ...params('wal'), mode: 'deferred', workload: 'acquire', journal: 'wal' });
     const again = replaySchedule(model, TICKETS_PROPERTIES, saved.schedule);
-    assert.deepEqual(again.steps, saved.steps);
+    assert.deepEqual(plainSteps(again.steps), plainSteps(saved.steps));
     assert.equal(again.violation?.property, saved.property);
     const real = await replayOnReal(() => ticketsBinding.openReal('deferred', saved.params), TICKETS_PROPERTIES, saved.schedule, saved.steps, true);
-    assert.deepEqual(real.steps, saved.steps);
+    assert.deepEqual(plainSteps(real.steps), plainSteps(saved.steps));
     assert.equal(real.violation?.property, saved.property);
   });
 

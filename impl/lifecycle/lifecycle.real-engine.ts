@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import {
   ExecutionSession,
@@ -328,6 +329,18 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
           row = { status: readStatus.get(OPERATION_ID)?.status ?? 'none', resultStored: (readResult.get(OPERATION_ID)?.n ?? 0) > 0 };
         }
         return { actors: programNames.map((_, i) => viewOf(i)), executions: [...executions], ...row };
+      },
+      expose() {
+        if (!closed) row = { status: readStatus.get(OPERATION_ID)?.status ?? 'none', resultStored: (readResult.get(OPERATION_ID)?.n ?? 0) > 0 };
+        const views = programNames.map((_, i) => viewOf(i));
+        // 2451df0's raises are failures too (the model maps them the same way).
+        const word = (status: LifecycleActorStatus): string => (status === 'refused' || status === 'stale-cleaned' ? 'failed' : status);
+        const exposed = realActors(views, (i) => realActor(gates.status(i), word(views[i]!.status)));
+        const notifier = actors.slice(programNames.length).map((name, k) => [name, realActor(finished(programNames.length + k) ? 'done' : gates.status(programNames.length + k), finished(programNames.length + k) ? 'done' : 'running')]);
+        return {
+          actors: { ...exposed, ...Object.fromEntries(notifier) },
+          shared: { execution_state: row.status === 'none' ? null : { status: row.status }, result: row.resultStored, executions: [...executions] },
+        };
       },
       close,
     };

@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import type { LostUpdateObservation, LostUpdateRealRun, PenaltyTaskView } from './lost-update.real-engine.js';
 import { hostName } from './lost-update.real-engine.js';
 import type { PenaltyThreadData, PenaltyThreadMessage } from './penalty-thread.protocol.js';
@@ -128,6 +129,15 @@ export async function openLostUpdateThreadsRun(options: { readonly tasks: number
       tasks: actors.map((_, i) => viewOf(i)),
       failures: Object.fromEntries(hostList.map((h) => [hostName(h), table.failures(h)])),
     }),
+    expose: () => {
+      const views = actors.map((_, i) => viewOf(i));
+      const lock = table.lockView();
+      const holds = (i: number): string | null => (lock.holder === i ? 'lock' : lock.queue.includes(i) ? 'queued' : null);
+      return {
+        actors: realActors(views, (i) => realActor(slots[i]!.state, views[i]!.status, `${views[i]!.host}${views[i]!.wrote ? ', wrote' : ''}`, holds(i))),
+        shared: { failures: Object.fromEntries(hostList.map((h) => [hostName(h), table.failures(h)])) },
+      };
+    },
     close,
   };
 }

@@ -5,6 +5,7 @@
  * never imports spec/).
  */
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import { RecordingSteps } from '../async/task-steps.js';
 import { HostTable, penalizeHostLocked, penalizeHostUnguarded, RunMetrics } from './host-penalties.js';
@@ -91,6 +92,14 @@ export async function openLostUpdateRun(options: LostUpdateRunOptions): Promise<
       tasks: actors.map((_, i) => viewOf(i)),
       failures: Object.fromEntries(hostList.map((h) => [h, table.hosts.get(h)?.failures ?? 0])),
     }),
+    expose: () => {
+      const views = actors.map((_, i) => viewOf(i));
+      const holds = (name: string): string | null => (table.lock.holder === name ? 'lock' : table.lock.waiters.includes(name) ? 'queued' : null);
+      return {
+        actors: realActors(views, (i) => realActor(gates.status(i), views[i]!.status, `${views[i]!.host}${views[i]!.wrote ? ', wrote' : ''}`, holds(actors[i]!))),
+        shared: { failures: Object.fromEntries(hostList.map((h) => [h, table.hosts.get(h)?.failures ?? 0])) },
+      };
+    },
     close: async () => {
       closed = true;
     },

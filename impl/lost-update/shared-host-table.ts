@@ -88,6 +88,14 @@ export class SharedHostTable {
     return serving < Atomics.load(this.i32, NEXT_TICKET) ? Atomics.load(this.i32, this.ownerSlot(serving)) : null;
   }
 
+  /** Who holds the lock (the owner of the ticket being served) and who waits, first in line first (for traces). */
+  lockView(): { readonly holder: number | null; readonly queue: readonly number[] } {
+    const serving = Atomics.load(this.i32, NOW_SERVING);
+    const next = Atomics.load(this.i32, NEXT_TICKET);
+    const owners = Array.from({ length: Math.max(0, next - serving) }, (_, k) => Atomics.load(this.i32, this.ownerSlot(serving + k)));
+    return { holder: owners[0] ?? null, queue: owners.slice(1) };
+  }
+
   private ownerSlot(ticket: number): number {
     const slot = FAILURES + this.hosts + ticket;
     if (slot >= this.i32.length) throw new RangeError(`ticket ${ticket} is past the table's ${this.i32.length - FAILURES - this.hosts} owner slots`);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { CounterObserver, createCounterDatabase } from '../retry/counter-database.js';
 import type { PoolObservation, PoolRealRun, PoolRunOptions, PoolWorkerView } from './pool.real-engine.js';
 import { connectionCount } from './pool.real-engine.js';
@@ -21,9 +22,9 @@ import type { PoolThreadData, PoolThreadMessage, PoolThreadState } from './pool-
 
 const WORKER_URL = new URL('./pool-thread.worker.js', import.meta.url);
 
-/** Why `shared` has no thread form (the CLI prints this as its usage error). */
-export const SHARED_ON_THREADS =
-  'a better-sqlite3 connection belongs to the thread that opened it, so one connection shared by several threads cannot exist in Node: run shared-connection with --runtime async';
+import { SHARED_ON_THREADS } from './shared-on-threads.js';
+
+export { SHARED_ON_THREADS };
 
 type ThreadStatus = 'parked' | 'done' | 'failed';
 
@@ -174,6 +175,21 @@ export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolR
         if (slot.status === 'parked' && slot.state.using && c !== null) users[c]!.push(w);
       });
       return { workers: actors.map((_, w) => viewOf(w)), users, counter };
+    },
+    expose: () => {
+      if (!closed) refreshCounter();
+      const views = actors.map((_, w) => viewOf(w));
+      const names = Array.from({ length: connectionCount(options) }, (_, c) => `connection-${c}`);
+      const users: string[][] = names.map(() => []);
+      threads.forEach((slot, w) => {
+        const c = slot.state.leased;
+        if (slot.status === 'parked' && slot.state.using && c !== null) users[c]!.push(actors[w]!);
+      });
+      // The connections live in the worker threads: this side sees the leases, not each connection's transaction.
+      return {
+        actors: realActors(views, (w) => realActor(threads[w]!.status, views[w]!.status, views[w]!.error ?? (threads[w]!.state.leased === null ? null : `on ${names[threads[w]!.state.leased!]}`))),
+        shared: { counter, users: Object.fromEntries(names.map((name, c) => [name, users[c]!])) },
+      };
     },
     close,
   };

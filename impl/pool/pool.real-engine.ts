@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import type { StatementKind, StatementRunner } from '../tickets/ticket-repository.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
@@ -232,6 +233,24 @@ export async function openPoolRun(options: PoolRunOptions): Promise<PoolRealRun>
           if (using[w] === true && c !== null && c !== undefined && gates.status(w) !== 'done' && gates.status(w) !== 'failed') users[c]!.push(w);
         });
         return { workers: actors.map((_, w) => viewOf(w)), users, counter };
+      },
+      expose() {
+        if (!closed) refreshCounter();
+        const views = actors.map((_, w) => viewOf(w));
+        const names = connections.map((_, c) => `connection-${c}`);
+        const users: string[][] = connections.map(() => []);
+        actors.forEach((name, w) => {
+          const c = leased[w];
+          if (using[w] === true && c !== null && c !== undefined && gates.status(w) !== 'done' && gates.status(w) !== 'failed') users[c]!.push(name);
+        });
+        return {
+          actors: realActors(views, (w) => {
+            const c = leased[w];
+            return realActor(gates.status(w), views[w]!.status, views[w]!.error ?? (c === null || c === undefined ? null : `on ${names[c]}`));
+          }),
+          connections: Object.fromEntries(connections.map((db, c) => [names[c]!, realConnection(db.inTransaction)])),
+          shared: { counter, users: Object.fromEntries(names.map((name, c) => [name, users[c]!])) },
+        };
       },
       close,
     };

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, type Gate, stepOneRecord } from '../gate/step-gate.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
 import { CounterObserver, createCounterDatabase } from './counter-database.js';
@@ -169,6 +170,15 @@ export async function openRetryRun(options: RetryRunOptions): Promise<RetryRealR
       observe: (): RetryObservation => {
         if (!closed) refreshCounter();
         return { workers: actors.map((_, i) => viewOf(i)), counter, maxAttempts: options.maxAttempts };
+      },
+      expose() {
+        if (!closed) refreshCounter();
+        const views = actors.map((_, i) => viewOf(i));
+        return {
+          actors: realActors(views, (i) => realActor(gates.status(i), views[i]!.status, views[i]!.error)),
+          connections: Object.fromEntries(actors.map((name, i) => [name, realConnection(runners[i]!.db.inTransaction)])),
+          shared: { counter },
+        };
       },
       close,
     };

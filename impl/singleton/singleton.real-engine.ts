@@ -5,6 +5,7 @@
  * spec/).
  */
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import { RecordingSteps } from '../async/task-steps.js';
 import { ClientFactory, ClientSlot, getClientLocked, getClientUnguarded, type HttpClient } from './client-getter.js';
@@ -87,6 +88,14 @@ export async function openSingletonRun(options: SingletonRunOptions): Promise<Si
       return { actor: actors[actor]!, ...record };
     },
     observe: () => ({ tasks: actors.map((_, i) => viewOf(i)), created: factory.created, shared: slot.client?.name ?? null }),
+    expose: () => {
+      const views = actors.map((_, i) => viewOf(i));
+      const holds = (name: string): string | null => (slot.lock.holder === name ? 'lock' : slot.lock.waiters.includes(name) ? 'queued' : null);
+      return {
+        actors: realActors(views, (i) => realActor(gates.status(i), views[i]!.status, views[i]!.client, holds(actors[i]!))),
+        shared: { slot: slot.client?.name ?? null, created: factory.created.map((c) => `${c.client} by ${c.by}`) },
+      };
+    },
     close,
   };
 }

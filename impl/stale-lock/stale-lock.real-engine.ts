@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import type { StaleLockVariant } from './pid-lock-file.js';
 import type { Belief, ChildMessage } from './protocol.js';
 import { sharedStaleLockProcesses, type ChildHandle, type StaleLockProcesses } from './stale-lock-processes.js';
@@ -121,6 +122,14 @@ export async function openStaleLockRun(options: StaleLockRunOptions): Promise<St
         contenders: actors.map((name, i) => ({ name, status: beliefs[i]! })),
         lockFile: closed ? null : readLockOwner(lockPath, nameOf),
       }),
+      expose: () => {
+        const lockFile = closed ? null : readLockOwner(lockPath, nameOf);
+        const views = actors.map((name, i) => ({ name, status: beliefs[i]! }));
+        return {
+          actors: realActors(views, (i) => realActor(finished[i] === true ? 'finished' : 'parked', views[i]!.status, null, views[i]!.status === 'holding' ? 'holds' : null)),
+          shared: { lock: lockFile === null ? null : lockFile === 'empty' ? 'empty' : `pid of ${lockFile}` },
+        };
+      },
       close,
     };
   } catch (error) {

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, type Gate, stepOneRecord } from '../gate/step-gate.js';
 import { busyHandlerWouldWait } from '../lock-step/busy-handler-rule.js';
 import { TICKETS_SCHEMA, TicketRepository, type StatementKind, type StatementRunner, type TicketLock, type TransactionMode } from './ticket-repository.js';
@@ -257,6 +258,15 @@ export async function openTicketsRun(options: TicketsRunOptions): Promise<Ticket
       observe: (): TicketsObservation => {
         if (!closed) refreshHolders();
         return { workers: actors.map((_, i) => viewOf(i)), holders: { ...holders } };
+      },
+      expose() {
+        if (!closed) refreshHolders();
+        const views = actors.map((_, i) => viewOf(i));
+        return {
+          actors: realActors(views, (i) => realActor(gates.status(i), views[i]!.status, views[i]!.error ?? views[i]!.ticket)),
+          connections: Object.fromEntries(actors.map((name, i) => [name, realConnection(runners[i]!.db.inTransaction)])),
+          shared: { locked_by: Object.fromEntries(Object.entries(holders).map(([ticket, holder]) => [ticket, holder === null ? null : (actors[holder] ?? `unknown-${holder}`)])) },
+        };
       },
       close,
     };

@@ -26,6 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
+import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { VirtualClock } from './clock.js';
 import { ExecutionSession, PersistedExecutionSession } from './execution-session.js';
 import {
@@ -291,7 +292,7 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
       }
     };
 
-    return {
+    const run: WriterGapRealRun = {
       actors: actorNames,
       dir,
       finished: (actor) => {
@@ -321,8 +322,31 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
           restart,
         };
       },
+      expose() {
+        const observed = run.observe();
+        const views = callerIndices.map((actor, index) => viewOf(actor, index));
+        const byName = new Map(views.map((v) => [v.name, v]));
+        return {
+          actors: Object.fromEntries(
+            actorNames.map((name, actor) => {
+              const view = byName.get(name);
+              const done = run.finished(actor);
+              const gate = actors.status(actor);
+              return [name, view === undefined ? realActor(done ? 'done' : gate, done ? 'done' : 'running') : realActor(gate, view.status, view.error ?? (view.executed ? 'executed the operation' : null))];
+            }),
+          ),
+          shared: {
+            status: observed.status,
+            resultRow: observed.resultRow,
+            inMemory: observed.inMemory,
+            queued: observed.queued,
+            restart: observed.restart === null ? null : { status: observed.restart.status, resultRow: observed.restart.resultRow, afterRun: observed.restart.afterRun },
+          },
+        };
+      },
       close,
     };
+    return run;
   } catch (error) {
     await close();
     throw error;

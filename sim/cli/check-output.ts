@@ -1,24 +1,11 @@
 /** Text rendering of check results, and the command line that reproduces a check. */
 import type { CheckResult } from '../check.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
-import { renderTable, tableRows } from '../render/trace-table.js';
+import { renderTable } from '../render/trace-table.js';
 import { renderMermaid } from '../render/trace-mermaid.js';
-import { DEFAULT_EXHAUSTIVE_LIMITS } from '../strategies/exhaustive-strategy.js';
-import { findBinding } from '../scenarios/index.js';
+import { checkCommandLine } from '../reproduce-command.js';
 
-export function checkCommandLine(result: CheckResult, binding: ScenarioBinding<never, never>): string {
-  const parts = ['lockstep check', result.scenario, '--variant', result.variant, '--engine', result.engine, '--strategy', result.strategy];
-  if (result.strategy !== 'exhaustive') parts.push('--runs', String(result.runs), '--seed', String(result.seed));
-  if (result.strategy === 'exhaustive' && result.maxWorlds !== DEFAULT_EXHAUSTIVE_LIMITS.maxWorlds) parts.push('--max-worlds', String(result.maxWorlds));
-  for (const spec of binding.params) {
-    const value = result.params[spec.name];
-    if (value !== undefined && value !== spec.default) parts.push(`--${spec.flag}`, String(value));
-  }
-  // A check judged by one property alone (--property) is reproduced judged by it alone.
-  const all = findBinding(result.scenario)?.properties.length ?? binding.properties.length;
-  if (binding.properties.length === 1 && all > 1) parts.push('--property', binding.properties[0]!.name);
-  return parts.join(' ');
-}
+export { checkCommandLine };
 
 export function renderCheck(result: CheckResult, binding: ScenarioBinding<never, never>, elapsedMs: number, traceFile: string | null): string {
   const lines: string[] = [];
@@ -56,8 +43,7 @@ export function renderCheck(result: CheckResult, binding: ScenarioBinding<never,
       if (trace !== null) {
         const label = result.strategy === 'exhaustive' ? 'shortest counterexample' : 'counterexample';
         lines.push(`${label} (${trace.steps.length} steps, schedule [${trace.schedule.join(',')}]):`);
-        const model = binding.model(result.variant, result.params);
-        lines.push(renderTable(model.actors, tableRows(model, trace.schedule, trace.steps)));
+        lines.push(renderTable(trace));
       }
       break;
     }
@@ -76,6 +62,5 @@ export function renderCheck(result: CheckResult, binding: ScenarioBinding<never,
 export function renderCheckMermaid(result: CheckResult, binding: ScenarioBinding<never, never>): string {
   const trace = result.counterexample;
   if (trace === null) return `%% ${result.scenario}/${result.variant} on ${result.engine}: ${result.verdict}, no counterexample to draw`;
-  const model = binding.model(result.variant, result.params);
-  return [`%% ${result.scenario}/${result.variant} on ${result.engine}: ${trace.steps.length} steps, schedule [${trace.schedule.join(',')}]`, renderMermaid(model, trace)].join('\n');
+  return [`%% ${result.scenario}/${result.variant} on ${result.engine}: ${trace.steps.length} steps, schedule [${trace.schedule.join(',')}]`, renderMermaid(trace)].join('\n');
 }

@@ -2,38 +2,55 @@
  * `lockstep` command dispatch. Contract (DESIGN.md, "Command line"): exit 0 when the property holds (or no
  * disagreement), 1 on a violation or disagreement, 2 on bad usage or input with one line on stderr.
  * `--json` prints one JSON document on stdout and nothing else there.
+ *
+ * `lockstep`, alone: the overview on stderr, exit 2. `lockstep help`, `lockstep --help`, `lockstep -h`: the
+ * overview on stdout, exit 0; `lockstep help COMMAND` and `lockstep COMMAND --help`: that command's help.
+ * `lockstep --version`: the package version.
  */
 import { UsageError } from './usage-error.js';
 import { COMMANDS } from './commands/index.js';
 import { useScratchRoot } from './scratch-root.js';
+import { commandHelp, overviewHelp } from './options/command-help.js';
+import { packageVersion } from './package-version.js';
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
+  const overview = (): string => overviewHelp(COMMANDS.map((c) => c.declaration()), packageVersion());
   if (name === undefined) {
-    process.stderr.write('lockstep: name a command (lockstep --help lists them)\n');
+    process.stderr.write(overview());
     return 2;
   }
-  if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
-    return 0;
-  }
-  const command = COMMANDS.find((c) => c.name === name);
-  useScratchRoot();
   try {
-    if (command === undefined) {
-      throw new UsageError(`unknown command '${name}'; expected one of: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    if (name === '--version' || name === '-V') {
+      if (rest.length > 0) throw new UsageError(`--version takes nothing after it, got '${rest.join(' ')}'`);
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
     }
+    if (name === '--help' || name === '-h' || name === 'help') {
+      const [topic, ...extra] = rest;
+      if (topic === undefined) {
+        process.stdout.write(overview());
+        return 0;
+      }
+      const command = findCommand(topic);
+      if (extra.length > 0) throw new UsageError(`help takes one command, got '${rest.join(' ')}'`);
+      process.stdout.write(commandHelp(command.declaration()));
+      return 0;
+    }
+    const command = findCommand(name);
+    useScratchRoot();
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`lockstep ${name ?? ''}: ${error.message}\n`);
+      process.stderr.write(`lockstep ${name}: ${error.message}\n`);
       return 2;
     }
     throw error;
   }
 }
 
-function usage(): string {
-  const lines = COMMANDS.map((c) => `  lockstep ${c.synopsis}`);
-  return ['usage:', ...lines, '', 'exit codes: 0 holds / agrees, 1 violation / disagreement, 2 bad usage or input', ''].join('\n');
+function findCommand(name: string) {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) throw new UsageError(`unknown command '${name}'; expected one of: ${COMMANDS.map((c) => c.name).join(', ')} (lockstep help)`);
+  return command;
 }

@@ -1,39 +1,22 @@
 /**
  * A trace as a text table: one row per step, one column per actor (the statement and what came of it), and a
- * last column with the lock each connection holds after the step. The locks are recomputed by replaying the
- * schedule on the model, which is pure, so the table is a function of the trace.
+ * last column with the lock every connection (and every actor that takes a lock of its own) holds after the step.
+ * Everything comes from the format-2 trace itself: no model is run.
  */
-import type { ScenarioModel, StepRecord } from '../../spec/scenario-model.js';
-
-export interface TableRow {
-  readonly step: number;
-  readonly actor: number;
-  readonly record: StepRecord;
-  /** Per actor, the lock held after this step. */
-  readonly locks: readonly string[];
-}
-
-/** Steps the model through the schedule and collects, after each step, the lock every actor holds. */
-export function tableRows<W, O>(model: ScenarioModel<W, O>, schedule: readonly number[], steps: readonly StepRecord[]): TableRow[] {
-  let world = model.initial;
-  const rows: TableRow[] = [];
-  schedule.forEach((actor, index) => {
-    if (index >= steps.length) return;
-    world = model.step(world, actor).world;
-    const locks = model.actors.map((_, a) => model.lockHeld?.(world, a) ?? '');
-    rows.push({ step: index + 1, actor, record: steps[index]!, locks });
-  });
-  return rows;
-}
+import type { TraceV2 } from '../trace.js';
+import { lockHolders, lockWord } from './trace-locks.js';
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
 
-/** The lock column is left out when the scenario reports no locks (its model has no `lockHeld`). */
-export function renderTable(actors: readonly string[], rows: readonly TableRow[]): string {
-  const showLocks = rows.some((row) => row.locks.some((lock) => lock !== ''));
-  const cells = rows.map((row) => actors.map((_, a) => (a === row.actor ? `${row.record.action} -> ${row.record.outcome}` : '')));
-  const lockCells = rows.map((row) => row.locks.join(' '));
-  const header = ['#', ...actors, ...(showLocks ? [`locks after (${actors.join(' ')})`] : [])];
+/** The lock column is left out when the trace shows no locks. */
+export function renderTable(trace: TraceV2): string {
+  const { actors } = trace;
+  const holders = lockHolders(trace);
+  const showLocks = holders.length > 0;
+  const rows = trace.steps.map((step, index) => ({ step: index + 1, actor: actors.indexOf(step.actor), step_: step }));
+  const cells = rows.map((row) => actors.map((_, a) => (a === row.actor ? `${row.step_.action} -> ${row.step_.outcome}` : '')));
+  const lockCells = rows.map((row) => holders.map((h) => lockWord(row.step_.state, h)).join(' '));
+  const header = ['#', ...actors, ...(showLocks ? [`locks after (${holders.map((h) => h.name).join(' ')})`] : [])];
   const widths = header.map((h, c) => {
     const column = c === 0 ? rows.map((r) => String(r.step)) : c <= actors.length ? cells.map((r) => r[c - 1]!) : lockCells;
     return Math.max(h.length, ...column.map((x) => x.length));

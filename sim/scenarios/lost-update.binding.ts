@@ -1,33 +1,15 @@
-/** The lost-update scenario (seed 004) bound to its model, its properties and its real implementation. */
-import { findScenario } from '../../properties/catalogue.js';
-import { LOST_UPDATE_PROPERTIES } from '../../properties/lost-update.js';
-import type { LostUpdateGuard, LostUpdateRuntime, LostUpdateWorld } from '../../spec/lost-update/lost-update.model.js';
-import { createLostUpdateModel } from '../../spec/lost-update/lost-update.model.js';
-import type { LostUpdateObservation } from '../../spec/lost-update/lost-update.observation.js';
+/** The lost-update scenario bound to both engines: its definition (lost-update.scenario.ts, free of the real engines) and its real implementation. */
 import { openLostUpdateRun } from '../../impl/lost-update/lost-update.real-engine.js';
 import { openLostUpdateThreadsRun } from '../../impl/lost-update/lost-update-threads.real-engine.js';
+import type { LostUpdateWorld } from '../../spec/lost-update/lost-update.model.js';
+import type { LostUpdateObservation } from '../../spec/lost-update/lost-update.observation.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
-import { choiceParam, integerParam } from '../scenario-binding.js';
-import type { ScenarioParams } from '../trace.js';
+import { lostUpdateParams, lostUpdateScenario } from './lost-update.scenario.js';
 
-const GUARDS: readonly LostUpdateGuard[] = ['unguarded', 'locked'];
-
-function lostUpdateParams(variant: string, params: ScenarioParams): { tasks: number; hosts: number; guard: LostUpdateGuard; runtime: LostUpdateRuntime } {
-  const guard = GUARDS.find((g) => g === variant);
-  if (guard === undefined) throw new Error(`unknown variant '${variant}' of lost-update (expected ${GUARDS.join(', ')})`);
-  const runtime = String(params['runtime'] ?? 'async') === 'threads' ? 'threads' : 'async';
-  return { tasks: Number(params['tasks'] ?? 3), hosts: Number(params['hosts'] ?? 2), guard, runtime };
-}
+export { lostUpdateParams };
 
 export const lostUpdateBinding: ScenarioBinding<LostUpdateWorld, LostUpdateObservation> = {
-  entry: findScenario('lost-update')!,
-  params: [
-    integerParam('tasks', 'tasks', 'async tasks, task i penalizing host i mod hosts once', 3, 1, 6),
-    integerParam('hosts', 'hosts', 'hosts the tasks penalize', 2, 1, 6),
-    choiceParam('runtime', 'runtime', 'async: tasks on one event loop (the RMW spans an await); threads: worker threads over shared memory', ['async', 'threads']),
-  ],
-  properties: LOST_UPDATE_PROPERTIES,
-  model: (variant, params) => createLostUpdateModel(lostUpdateParams(variant, params)),
+  ...lostUpdateScenario,
   openReal: (variant, params) => {
     const options = lostUpdateParams(variant, params);
     return options.runtime === 'threads' ? openLostUpdateThreadsRun(options) : openLostUpdateRun(options);

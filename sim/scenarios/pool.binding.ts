@@ -1,57 +1,14 @@
-/** The pool scenario (seeds 003 and 004) bound to its model, its properties and its real implementation. */
-import { findScenario } from '../../properties/catalogue.js';
-import { POOL_PROPERTIES } from '../../properties/pool.js';
-import type { Journal } from '../../spec/sqlite/lock-script.js';
-import type { PoolBeginMode } from '../../spec/pool/pool-worker.machine.js';
-import type { ConnectionScheme, PoolParams, PoolWorld } from '../../spec/pool/pool.model.js';
-import { createPoolModel } from '../../spec/pool/pool.model.js';
-import type { PoolObservation } from '../../spec/pool/pool.observation.js';
+/** The pool scenario bound to both engines: its definition (pool.scenario.ts, free of the real engines) and its real implementation. */
 import { openPoolRun } from '../../impl/pool/pool.real-engine.js';
-import { openPoolThreadsRun, SHARED_ON_THREADS } from '../../impl/pool/pool-threads.real-engine.js';
+import { openPoolThreadsRun } from '../../impl/pool/pool-threads.real-engine.js';
+import type { PoolWorld } from '../../spec/pool/pool.model.js';
+import type { PoolObservation } from '../../spec/pool/pool.observation.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
-import { choiceParam, integerParam } from '../scenario-binding.js';
-import type { ScenarioParams } from '../trace.js';
+import { poolParams, poolRuntime, poolScenario } from './pool.scenario.js';
 
-const VARIANTS: Readonly<Record<string, { readonly scheme: ConnectionScheme; readonly mode: PoolBeginMode }>> = {
-  'thread-local': { scheme: 'thread-local', mode: 'immediate' },
-  'shared-connection': { scheme: 'shared', mode: 'immediate' },
-  'bounded-pool': { scheme: 'pool', mode: 'immediate' },
-  'bounded-pool-deferred': { scheme: 'pool', mode: 'deferred' },
-};
-
-/** Where the real workers run: async tasks on one event loop, or one worker thread each. The model is the same. */
-export type PoolRuntime = 'async' | 'threads';
-
-export function poolRuntime(variant: string, params: ScenarioParams): PoolRuntime {
-  const runtime = String(params['runtime'] ?? 'async') === 'threads' ? 'threads' : 'async';
-  // Refused for the model too, so that the command line says why before anything runs.
-  if (runtime === 'threads' && VARIANTS[variant]?.scheme === 'shared') throw new Error(`--runtime threads: ${SHARED_ON_THREADS}`);
-  return runtime;
-}
-
-export function poolParams(variant: string, params: ScenarioParams): PoolParams {
-  const shape = VARIANTS[variant];
-  if (shape === undefined) throw new Error(`unknown variant '${variant}' of pool (expected ${Object.keys(VARIANTS).join(', ')})`);
-  poolRuntime(variant, params);
-  return {
-    workers: Number(params['workers'] ?? 3),
-    journal: String(params['journal'] ?? 'delete') as Journal,
-    poolSize: Number(params['poolSize'] ?? 2),
-    busyTimeoutMs: Number(params['busyTimeoutMs'] ?? 5000),
-    ...shape,
-  };
-}
+export { poolParams };
 
 export const poolBinding: ScenarioBinding<PoolWorld, PoolObservation> = {
-  entry: findScenario('pool')!,
-  params: [
-    integerParam('workers', 'workers', 'workers (threads or async tasks), each incrementing the counter once', 3, 1, 5),
-    choiceParam('journal', 'journal', 'journal mode', ['delete', 'wal']),
-    integerParam('poolSize', 'pool-size', "the pool's maximum number of connections (bounded-pool variants)", 2, 1, 5),
-    integerParam('busyTimeoutMs', 'busy-timeout', 'busy timeout in virtual ms', 5000, 0, 3_600_000),
-    choiceParam('runtime', 'runtime', 'async: workers as async tasks on one thread; threads: one worker thread each, with its own connection(s) (not shared-connection)', ['async', 'threads']),
-  ],
-  properties: POOL_PROPERTIES,
-  model: (variant, params) => createPoolModel(poolParams(variant, params)),
+  ...poolScenario,
   openReal: async (variant, params) => (poolRuntime(variant, params) === 'threads' ? openPoolThreadsRun : openPoolRun)(poolParams(variant, params)),
 };

@@ -1,26 +1,13 @@
-/** The singleton scenario (seed 004) bound to its model, its properties and its real implementation. */
-import { findScenario } from '../../properties/catalogue.js';
-import { SINGLETON_PROPERTIES } from '../../properties/singleton.js';
-import type { SingletonGuard, SingletonWorld } from '../../spec/singleton/singleton.model.js';
-import { createSingletonModel } from '../../spec/singleton/singleton.model.js';
-import type { SingletonObservation } from '../../spec/singleton/singleton.observation.js';
+/** The singleton scenario bound to both engines: its definition (singleton.scenario.ts, free of the real engines) and its real implementation. */
 import { openSingletonRun } from '../../impl/singleton/singleton.real-engine.js';
+import type { SingletonWorld } from '../../spec/singleton/singleton.model.js';
+import type { SingletonObservation } from '../../spec/singleton/singleton.observation.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
-import { integerParam } from '../scenario-binding.js';
-import type { ScenarioParams } from '../trace.js';
+import { singletonParams, singletonScenario } from './singleton.scenario.js';
 
-const GUARDS: readonly SingletonGuard[] = ['unguarded', 'locked'];
-
-function singletonParams(variant: string, params: ScenarioParams): { tasks: number; guard: SingletonGuard } {
-  const guard = GUARDS.find((g) => g === variant);
-  if (guard === undefined) throw new Error(`unknown variant '${variant}' of singleton (expected ${GUARDS.join(', ')})`);
-  return { tasks: Number(params['tasks'] ?? 3), guard };
-}
+export { singletonParams };
 
 export const singletonBinding: ScenarioBinding<SingletonWorld, SingletonObservation> = {
-  entry: findScenario('singleton')!,
-  params: [integerParam('tasks', 'tasks', 'async tasks, each calling the getter once', 3, 1, 6)],
-  properties: SINGLETON_PROPERTIES,
-  model: (variant, params) => createSingletonModel(singletonParams(variant, params)),
+  ...singletonScenario,
   openReal: (variant, params) => openSingletonRun(singletonParams(variant, params)),
 };

@@ -1,34 +1,13 @@
-/** The stale-lock scenario (seed 003) bound to its model, its properties and its real implementation. */
-import { findScenario } from '../../properties/catalogue.js';
-import { STALE_LOCK_PROPERTIES } from '../../properties/stale-lock.js';
-import type { StaleLockVariant } from '../../spec/stale-lock/lock-contender.machine.js';
-import type { StaleLockWorld } from '../../spec/stale-lock/stale-lock.model.js';
-import { createStaleLockModel } from '../../spec/stale-lock/stale-lock.model.js';
-import type { StaleLockObservation } from '../../spec/stale-lock/stale-lock.observation.js';
+/** The stale-lock scenario bound to both engines: its definition (stale-lock.scenario.ts, free of the real engines) and its real implementation. */
 import { openStaleLockRun } from '../../impl/stale-lock/stale-lock.real-engine.js';
+import type { StaleLockWorld } from '../../spec/stale-lock/stale-lock.model.js';
+import type { StaleLockObservation } from '../../spec/stale-lock/stale-lock.observation.js';
 import type { ScenarioBinding } from '../scenario-binding.js';
-import { integerParam } from '../scenario-binding.js';
-import type { ScenarioParams } from '../trace.js';
+import { staleLockParams, staleLockScenario } from './stale-lock.scenario.js';
 
-const VARIANTS: readonly StaleLockVariant[] = ['check-then-remove', 'tombstone'];
-
-export function staleLockParams(variant: string, params: ScenarioParams) {
-  const found = VARIANTS.find((v) => v === variant);
-  if (found === undefined) throw new Error(`unknown variant '${variant}' of stale-lock (expected ${VARIANTS.join(', ')})`);
-  return {
-    variant: found,
-    contenders: Number(params['contenders'] ?? 2),
-    maxTries: Number(params['maxTries'] ?? 2),
-  };
-}
+export { staleLockParams };
 
 export const staleLockBinding: ScenarioBinding<StaleLockWorld, StaleLockObservation> = {
-  entry: findScenario('stale-lock')!,
-  params: [
-    integerParam('contenders', 'contenders', 'live processes racing for the stale lock', 2, 1, 4),
-    integerParam('maxTries', 'tries', 'creates each contender tries before it gives up', 2, 1, 5),
-  ],
-  properties: STALE_LOCK_PROPERTIES,
-  model: (variant, params) => createStaleLockModel(staleLockParams(variant, params)),
+  ...staleLockScenario,
   openReal: (variant, params) => openStaleLockRun(staleLockParams(variant, params)),
 };

@@ -51,8 +51,15 @@ export interface Chooser {
    * `enabled`, or null to stop the run here (a replayed schedule that has run out). Returning an actor that is
    * not enabled is a strategy defect; a replay reports it as a schedule that does not fit.
    */
-  next(enabled: readonly number[], index: number): number | null;
+  next(enabled: readonly number[], index: number, pending?: PendingFootprints): number | null;
 }
+
+/**
+ * What each enabled actor's next step will touch, when the target can tell before the step is taken (user code
+ * parks before each statement, so it can): reduction strategies use it to skip schedules that only reorder
+ * independent steps. Null for an actor whose next step is unknown (treated as dependent on everything).
+ */
+export type PendingFootprints = (actor: number) => Footprint | null;
 
 /** Runs one schedule from a fresh start (a fresh world, a fresh database). Must clean up after itself, also on failure. */
 export interface RunTarget {

@@ -40,7 +40,8 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import type { LifecycleActorStatus, LifecycleObservation, LifecycleRole } from './lifecycle.observation.js';
 import { EARLIER_RUN, lateWaiterName, lateWorkerName, NOTIFIER, workerName } from './lifecycle.observation.js';
 import type { LifecycleCode, OperationActorEvent, OperationActorState, RowStatus, WaitDesign } from './operation-actor.machine.js';
@@ -541,10 +542,41 @@ export function createLifecycleModel(params: LifecycleParams): ScenarioModel<Lif
     return tags;
   }
 
+  /** The trace's status of a caller that has returned: 2451df0's raises are failures too. */
+  const exposedStatusOf = (status: LifecycleActorStatus): ReturnType<typeof actorStatusOf> =>
+    status === 'refused' || status === 'stale-cleaned' ? 'failed' : actorStatusOf(status);
+
+  /** Each caller's state, the operation's rows, who executed, the events and callbacks per process, the virtual clock. */
+  function expose(world: LifecycleWorld): ExposedWorld {
+    const observation = observe(world);
+    const tableOf = (id: number): number => world.processes.findIndex((process) => process.tableEvent === id);
+    return {
+      actors: exposeActors(actors, (actor) => {
+        const p = notifierProcess(actor);
+        if (p !== null) return exposedActor(othersUnfinished(world) ? 'polling' : 'stopped', othersUnfinished(world) ? (notifierCanFire(world, p) ? 'running' : 'waiting') : 'done');
+        const view = observation.actors[actor]!;
+        const waitingOn = world.held[actor];
+        const state = stateOf(world.programs[actor]!);
+        const waiting = state === 'waiting' && waitingOn !== null && waitingOn !== undefined && !world.events[waitingOn];
+        const detail = waiting ? `waits on event ${waitingOn} until ${timeText(world.deadlines[actor]!)}` : null;
+        return exposedActor(state, waiting ? 'waiting' : exposedStatusOf(view.status), detail);
+      }),
+      shared: {
+        execution_state: world.row.status === null ? null : { status: world.row.status, claimedBy: world.row.claimedBy === null ? null : nameOf(world.row.claimedBy), claimedAt: timeText(world.row.claimedAt ?? 0) },
+        result: world.row.result,
+        executions: observation.executions,
+        events: world.events.map((set, id) => `event ${id}: ${set ? 'set' : 'clear'}${tableOf(id) >= 0 ? ` (in ${notifierNames.length > 0 || processCount > 1 ? `process ${tableOf(id)}'s` : 'the'} table)` : ''}`),
+        ...(hasNotifiers ? { callbacks: world.processes.map((process) => process.callbacks.length) } : {}),
+      },
+      clock: world.clock,
+    };
+  }
+
   return {
     actors,
     initial,
     sharedName: 'storage backend',
+    expose,
     enabled,
     step,
     key,

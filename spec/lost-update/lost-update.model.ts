@@ -6,7 +6,8 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import { acquireStep, FREE_MUTEX, mutexLabel, releaseStep, waitStep } from '../async/mutex-state.js';
 import type { MutexState } from '../async/mutex-state.js';
 import type { PenaltyTaskEvent, PenaltyTaskState } from './penalty-task.machine.js';
@@ -158,11 +159,24 @@ export function createLostUpdateModel(params: LostUpdateParams): ScenarioModel<L
     return [...tags].sort();
   }
 
+  /** Each task's state, host and place at the lock; the failure count of every host. */
+  function expose(world: LostUpdateWorld): ExposedWorld {
+    const observation = observe(world);
+    return {
+      actors: exposeActors(actors, (actor) => {
+        const view = observation.tasks[actor]!;
+        return exposedActor(stateOf(world.tasks[actor]!), actorStatusOf(view.status), `${view.host}${view.wrote ? ', wrote' : ''}`, mutexLabel(world.mutex, actor));
+      }),
+      shared: { failures: { ...observation.failures } },
+    };
+  }
+
   return {
     actors,
     initial,
     enabled,
     step,
+    expose,
     key,
     observe,
     finished: (world, actor) => stateOf(world.tasks[actor]!) === 'done',

@@ -12,10 +12,11 @@
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { decideBusyWait, isBusy, sqliteKeyPart } from '../sqlite/virtual-busy-timeout.js';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import type { Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
-import { connectionState, initialSqliteWorld, lockLabel, stepSqliteWorld } from '../sqlite/sqlite-world.js';
+import { connectionState, exposeConnections, initialSqliteWorld, lockLabel, stepSqliteWorld } from '../sqlite/sqlite-world.js';
 import { retryActionText, retryOutcomeText, type WaitNote } from '../retry/retry.model.js';
 import type { PoolBeginMode, PoolWorkerEvent, PoolWorkerState } from './pool-worker.machine.js';
 import { poolWorkerMachine } from './pool-worker.machine.js';
@@ -259,11 +260,28 @@ export function createPoolModel(params: PoolParams): ScenarioModel<PoolWorld, Po
     return tags;
   }
 
+  /** Each worker's state and connection; each pooled connection's lock and users; the committed counter. */
+  function expose(world: PoolWorld): ExposedWorld {
+    const observation = observe(world);
+    const names = Array.from({ length: connections }, (_, i) => connectionName(i));
+    return {
+      actors: exposeActors(actors, (actor) => {
+        const view = observation.workers[actor]!;
+        const conn = world.workers[actor]!.context.conn;
+        return exposedActor(stateOf(world, actor), actorStatusOf(view.status), view.error ?? (conn === null ? null : `on ${connectionName(conn)}`));
+      }),
+      connections: exposeConnections(world.sqlite, names),
+      shared: { counter: observation.counter, users: Object.fromEntries(observation.users.map((users, conn) => [names[conn]!, users.map((a) => actorName(a))])) },
+      clock: world.clock,
+    };
+  }
+
   return {
     actors,
     initial,
     enabled,
     step,
+    expose,
     key,
     observe,
     finished: (world, actor) => nextPoolStep(world.workers[actor]!) === null,

@@ -17,10 +17,11 @@
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { decideBusyWait, isBusy, refusalText, sqliteKeyPart, type WaitNote } from '../sqlite/virtual-busy-timeout.js';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import type { Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
-import { connectionState, initialSqliteWorld, lockLabel, stepSqliteWorld } from '../sqlite/sqlite-world.js';
+import { connectionState, exposeConnections, initialSqliteWorld, lockLabel, stepSqliteWorld } from '../sqlite/sqlite-world.js';
 import { jitterStreamSeed } from './backoff.js';
 import type { RetryBeginMode, RetryPolicy, RetryWorkerEvent, RetryWorkerState } from './retry-worker.machine.js';
 import { retryWorkerMachine } from './retry-worker.machine.js';
@@ -256,11 +257,28 @@ export function createRetryModel(params: RetryParams): ScenarioModel<RetryWorld,
     return tags;
   }
 
+  /** Each worker's state, attempts and error; its connection's lock; the committed counter; the virtual clock. */
+  function expose(world: RetryWorld): ExposedWorld {
+    const observation = observe(world);
+    return {
+      actors: exposeActors(actors, (actor) => {
+        const view = observation.workers[actor]!;
+        const timer = world.timers[actor];
+        const detail = view.error ?? (timer === null || timer === undefined ? null : `${view.status === 'sleeping' ? 'sleeps' : 'waits'} until t=${timer / 1000}s`);
+        return exposedActor(`${stateOf(world, actor)} (attempt ${world.workers[actor]!.context.attempt})`, actorStatusOf(view.status), detail);
+      }),
+      connections: exposeConnections(world.sqlite, actors),
+      shared: { counter: observation.counter },
+      clock: world.clock,
+    };
+  }
+
   return {
     actors,
     initial,
     enabled,
     step,
+    expose,
     key,
     observe,
     finished: (world, actor) => nextStep(world.workers[actor]!) === null,

@@ -6,7 +6,8 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import { acquireStep, FREE_MUTEX, mutexLabel, releaseStep, waitStep } from '../async/mutex-state.js';
 import type { MutexState } from '../async/mutex-state.js';
 import type { GetterTaskEvent, GetterTaskState } from './client-getter-task.machine.js';
@@ -149,11 +150,24 @@ export function createSingletonModel(params: SingletonParams): ScenarioModel<Sin
     return tags;
   }
 
+  /** Each task's state, client and place at the lock; the shared slot and every client created. */
+  function expose(world: SingletonWorld): ExposedWorld {
+    const observation = observe(world);
+    return {
+      actors: exposeActors(actors, (actor) => {
+        const view = observation.tasks[actor]!;
+        return exposedActor(stateOf(world.tasks[actor]!), actorStatusOf(view.status), view.client, mutexLabel(world.mutex, actor));
+      }),
+      shared: { slot: observation.shared, created: observation.created.map((c) => `${c.client} by ${c.by}`) },
+    };
+  }
+
   return {
     actors,
     initial,
     enabled,
     step,
+    expose,
     key,
     observe,
     finished: (world, actor) => stateOf(world.tasks[actor]!) === 'done',

@@ -54,6 +54,8 @@ export function parseLockScripts(text: string): ParsedLockScripts {
     throw new LockScriptError(`${locationOf(duplicate.path, Array.isArray(value))}duplicate field '${duplicate.name}'`);
   }
   if (Array.isArray(value)) {
+    // An empty array would be answered with nothing, and a run that checks nothing must not pass for one that did.
+    if (value.length === 0) throw new LockScriptError('expected a lock script (a JSON object) or a non-empty array of them, got an empty array');
     return { scripts: value.map((item, index) => readScript(item, `script ${index + 1}`)), single: false };
   }
   if (isObject(value)) {

@@ -12,6 +12,7 @@ import type { Committed, LockView } from './lock-view.js';
 import { ROLLBACK_LOCK_OF_STATE, rollbackConnectionMachine } from './rollback-connection.machine.js';
 import type { RollbackLock, RollbackState } from './rollback-connection.machine.js';
 import { walConnectionMachine } from './wal-connection.machine.js';
+import type { ExposedConnection } from '../scenario-model.js';
 
 export type RollbackSnapshot = SnapshotFrom<typeof rollbackConnectionMachine>;
 export type WalSnapshot = SnapshotFrom<typeof walConnectionMachine>;
@@ -157,4 +158,16 @@ export function lockLabel(world: SqliteWorld, conn: number): string {
     default:
       return '-';
   }
+}
+
+/**
+ * Every connection's lock and transaction as a format-2 trace exposes them, keyed by the name `names[i]` of the
+ * actor (or pool slot) that connection i belongs to.
+ */
+export function exposeConnections(world: SqliteWorld, names: readonly string[]): Record<string, ExposedConnection> {
+  const out: Record<string, ExposedConnection> = {};
+  names.forEach((name, conn) => {
+    if (conn < world.connections.snapshots.length) out[name] = { lock: lockLabel(world, conn), inTransaction: inTransaction(world, conn) };
+  });
+  return out;
 }

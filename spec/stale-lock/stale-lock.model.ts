@@ -14,7 +14,8 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import type { LockContenderEvent, LockContenderState, Owner, StaleLockVariant } from './lock-contender.machine.js';
 import { lockContenderMachine } from './lock-contender.machine.js';
 import type { ContenderStatus, StaleLockObservation } from './stale-lock.observation.js';
@@ -184,9 +185,26 @@ export function createStaleLockModel(params: StaleLockParams): ScenarioModel<Sta
     return tags;
   }
 
+  /** Each contender's state and whether it holds the lock; the lock file, the tombstones, the dead processes. */
+  function expose(world: StaleLockWorld): ExposedWorld {
+    const observation = observe(world);
+    return {
+      actors: exposeActors(actors, (actor) => {
+        const view = observation.contenders[actor]!;
+        return exposedActor(String(world.contenders[actor]!.value), actorStatusOf(view.status), null, view.status === 'holding' ? 'holds' : null);
+      }),
+      shared: {
+        lock: world.lock === null ? null : world.lock.written ? `pid of ${ownerName(world.lock.creator)}` : `empty (created by ${ownerName(world.lock.creator)})`,
+        tombstones: world.tombstones.map((owner) => `lock.broken-${ownerName(owner)}`),
+        dead: world.dead.map(ownerName),
+      },
+    };
+  }
+
   return {
     actors,
     initial,
+    expose,
     enabled: (world) => actors.map((_, a) => a).filter((a) => !finished(world, a)),
     step,
     key,

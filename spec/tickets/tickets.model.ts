@@ -12,10 +12,10 @@
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { decideBusyWait, isBusy, refusalText, sqliteKeyPart, type WaitNote } from '../sqlite/virtual-busy-timeout.js';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
 import type { BeginMode, Journal, StepOutcome } from '../sqlite/lock-script.js';
 import type { SqliteCommand, SqliteWorld } from '../sqlite/sqlite-world.js';
-import { connectionState, initialSqliteWorld, lockLabel, stepSqliteWorld } from '../sqlite/sqlite-world.js';
+import { connectionState, exposeConnections, initialSqliteWorld, lockLabel, stepSqliteWorld } from '../sqlite/sqlite-world.js';
 import type { TicketWorkerEvent, TicketWorkerState, TicketWorkload } from './ticket-worker.machine.js';
 import { ticketWorkerMachine } from './ticket-worker.machine.js';
 import type { TicketsObservation, TicketWorkerStatus } from './tickets.observation.js';
@@ -238,11 +238,27 @@ export function createTicketsModel(params: TicketsParams): ScenarioModel<Tickets
     return contenders;
   }
 
+  /** Each worker's machine state, its connection's lock, and the committed locked_by of every ticket. */
+  function expose(world: TicketsWorld): ExposedWorld {
+    const observation = observe(world);
+    const exposed: Record<string, ExposedWorld['actors'][string]> = {};
+    observation.workers.forEach((view, actor) => {
+      const state = String(world.workers[actor]!.value);
+      const command = nextCommand(world.workers[actor]!);
+      const detail =
+        view.error ?? (view.status === 'waiting' && command !== null ? `waits on ${actionText(command, actor + 1)} until t=${world.deadlines[actor]! / 1000}s` : view.ticket ?? undefined);
+      exposed[view.name] = { state, status: view.status === 'acquired' ? 'done' : view.status, ...(detail === undefined ? {} : { detail }) };
+    });
+    const lockedBy = Object.fromEntries(Object.entries(observation.holders).map(([ticket, holder]) => [ticket, holder === null ? null : workerName(holder)]));
+    return { actors: exposed, connections: exposeConnections(world.sqlite, actors), shared: { locked_by: lockedBy }, clock: world.clock };
+  }
+
   return {
     actors,
     initial,
     enabled,
     step,
+    expose,
     key: workload === 'acquire' ? symmetricKey : fullKey,
     observe,
     finished: (world, actor) => nextCommand(world.workers[actor]!) === null,

@@ -30,7 +30,8 @@
  */
 import { initialTransition, transition } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import type { ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scenario-model.js';
+import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import type { BackgroundWriterEvent, BackgroundWriterState } from './background-writer.machine.js';
 import { backgroundWriterMachine } from './background-writer.machine.js';
 import type { CallerCode, CallerEvent, CallerFailure, CallerState, RetrieveOrder, WakeMode } from './caller.machine.js';
@@ -548,21 +549,50 @@ export function createWriterGapModel(params: WriterGapParams): ScenarioModel<Wri
     return tags;
   }
 
+  /** Each caller's, the writer's, the notifier's and the restart's state; the rows, the memory copy, the queue. */
+  function expose(world: WriterGapWorld): ExposedWorld {
+    const observation = observe(world);
+    const describeActor = (actor: number): string => describeOf(world, actor);
+    return {
+      actors: exposeActors(actors, (actor) => {
+        const caller = callerIndex(actor);
+        if (caller !== null) {
+          const view = observation.callers[caller]!;
+          return exposedActor(describeActor(actor), actorStatusOf(view.status), view.error ?? (view.executed ? 'executed the operation' : null));
+        }
+        const done = finished(world, actor);
+        return exposedActor(describeActor(actor), done ? 'done' : canStep(world, actor) ? 'running' : 'waiting');
+      }),
+      shared: {
+        status: observation.status,
+        resultRow: observation.resultRow,
+        inMemory: observation.inMemory,
+        queued: observation.queued,
+        restart: observation.restart === null ? null : { status: observation.restart.status, resultRow: observation.restart.resultRow, afterRun: observation.restart.afterRun },
+        ...(code === 'v2' ? { future: world.future.inTable ? (world.future.done ? 'in the table, set' : 'in the table') : world.future.done ? 'removed, set' : 'none' } : {}),
+      },
+      clock: world.clock,
+    };
+  }
+
+  function describeOf(world: WriterGapWorld, actor: number): string {
+    if (actor === writerIndex) return `${writerState(world.writer)}/${world.queued} queued`;
+    if (actor === notifierIndex) return `${parkedCallers(world)} callbacks, next poll ${timeText(world.notifier!.context.nextPoll)}`;
+    if (actor === restartIndex) return world.restart === null ? 'pending' : 'restarted';
+    return callerState(world.callers[callerIndex(actor)!]!);
+  }
+
   return {
     actors,
     initial,
     sharedName: 'storage backend',
+    expose,
     enabled: (world) => actors.map((_, a) => a).filter((a) => canStep(world, a)),
     step,
     key,
     observe,
     finished,
-    describe: (world, actor) => {
-      if (actor === writerIndex) return `${writerState(world.writer)}/${world.queued} queued`;
-      if (actor === notifierIndex) return `${parkedCallers(world)} callbacks, next poll ${timeText(world.notifier!.context.nextPoll)}`;
-      if (actor === restartIndex) return world.restart === null ? 'pending' : 'restarted';
-      return callerState(world.callers[callerIndex(actor)!]!);
-    },
+    describe: describeOf,
     notable,
   };
 }

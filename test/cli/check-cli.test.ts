@@ -4,25 +4,11 @@
  * the trace round trip through a file, and exit 2 with one line on stderr for every kind of bad usage.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { withTempDir, withTempFile } from './temp-file.js';
-
-const BIN = fileURLToPath(new URL('../../../bin/lockstep.js', import.meta.url));
-
-interface Ran {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function lockstep(args: readonly string[]): Ran {
-  const ran = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
-  if (ran.error !== undefined) throw ran.error;
-  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
-}
+import { lockstep, type Ran } from './run-lockstep.js';
+import { assertValidTrace } from '../schema-validate.js';
 
 function assertUsageError(ran: Ran, pattern: RegExp): void {
   assert.equal(ran.status, 2, `exit 2, got ${ran.status}; stderr: ${ran.stderr}`);
@@ -39,7 +25,7 @@ describe('lockstep list / check / replay / docs (command line)', function () {
   it('list --json names every scenario with its variants and expectations', () => {
     const ran = lockstep(['list', '--json']);
     assert.equal(ran.status, 0);
-    const list = JSON.parse(ran.stdout) as { scenario: string; variants: { name: string; expected: { verdict: string } }[] }[];
+    const list = (JSON.parse(ran.stdout) as { scenarios: { scenario: string; variants: { name: string; expected: { verdict: string } }[] }[] }).scenarios;
     const tickets = list.find((s) => s.scenario === 'tickets');
     assert.deepEqual(tickets?.variants.map((v) => [v.name, v.expected.verdict]), [['deferred', 'violation'], ['immediate', 'holds']]);
   });
@@ -51,10 +37,24 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     assert.match(bad.stdout, /\nreproduce: lockstep check tickets --variant deferred --engine sim --strategy exhaustive\n/);
     const good = lockstep(['check', 'tickets', '--variant', 'immediate', '--json']);
     assert.equal(good.status, 0);
-    const doc = JSON.parse(good.stdout) as Record<string, unknown>;
+    const envelope = JSON.parse(good.stdout) as { lockstep: number; command: string; all: boolean; engines: Record<string, unknown>[] };
+    assert.deepEqual([envelope.lockstep, envelope.command, envelope.all, envelope.engines.length], [1, 'check', false, 1]);
+    const doc = envelope.engines[0]!;
     for (const key of ['scenario', 'variant', 'engine', 'strategy', 'params', 'verdict', 'property', 'explored', 'elapsedMs', 'counterexample']) assert.ok(key in doc, key);
     assert.equal(doc['verdict'], 'holds');
     assert.equal(doc['counterexample'], null);
+  });
+
+  it('check --engine both --json is one object with one result per engine; --trace-out writes one valid trace each', () => {
+    withTempDir((dir) => {
+      const file = path.join(dir, 't.json');
+      const ran = lockstep(['check', 'singleton', '--variant', 'unguarded', '--engine', 'both', '--json', '--trace-out', file]);
+      assert.equal(ran.status, 1);
+      const doc = JSON.parse(ran.stdout) as { command: string; all: boolean; engines: { engine: string; verdict: string; counterexample: { engine: string } | null; reproduce: string }[] };
+      assert.deepEqual(doc.engines.map((e) => [e.engine, e.verdict, e.counterexample?.engine]), [['sim', 'violation', 'sim'], ['real', 'violation', 'real']]);
+      assert.equal(doc.engines[1]?.reproduce, 'lockstep check singleton --variant unguarded --engine real --strategy exhaustive');
+      for (const engine of ['sim', 'real']) assertValidTrace(JSON.parse(readFileSync(path.join(dir, `t.${engine}.json`), 'utf8')));
+    });
   });
 
   it('a limit reached is its own verdict: exit 1, nothing proven, and the reproduce line keeps the bound', () => {
@@ -82,6 +82,7 @@ describe('lockstep list / check / replay / docs (command line)', function () {
       const replayed = lockstep(['replay', file, '--engine', 'real', '--json']);
       assert.equal(replayed.status, 1, 'the replay still violates the property');
       const doc = JSON.parse(replayed.stdout) as { verdict: string; sameAsSaved: boolean; mismatch: unknown; engine: string };
+      assertValidTrace(JSON.parse(readFileSync(file, 'utf8')));
       assert.deepEqual([doc.engine, doc.verdict, doc.sameAsSaved, doc.mismatch], ['real', 'violation', true, null]);
       // An edited trace whose schedule the scenario cannot follow is bad input, not a crash.
       const trace = JSON.parse(readFileSync(file, 'utf8')) as { schedule: number[] };
@@ -116,7 +117,7 @@ describe('lockstep list / check / replay / docs (command line)', function () {
       assert.equal(lockstep(['check', 'tickets', '--variant', 'deferred', '--trace-out', file]).status, 1);
       const trace = JSON.parse(readFileSync(file, 'utf8')) as { params: Record<string, unknown>; schedule: number[]; steps: unknown[] };
       const edits: [Record<string, unknown>, RegExp][] = [
-        [{ params: { ...trace.params, journal: 'foo' } }, /parameter --journal must be one of delete, wal, got 'foo'/],
+        [{ params: { ...trace.params, journal: 'foo' } }, /parameter --journal must be delete or wal, got 'foo'/],
         [{ params: { ...trace.params, workers: '3' } }, /parameter 'workers' must be a number/],
         [{ params: { ...trace.params, workers: 99 } }, /--workers must be an integer from 1 to 8/],
         [{ params: { ...trace.params, colour: 1 } }, /unknown parameter 'colour'/],
@@ -140,13 +141,12 @@ describe('lockstep list / check / replay / docs (command line)', function () {
       ['--all with a scenario', ['check', '--all', 'tickets'], /--all takes no scenario/],
       ['--json with --mermaid', ['check', 'tickets', '--json', '--mermaid'], /--json and --mermaid/],
       ['an unknown option', ['check', 'tickets', '--frobnicate'], /--frobnicate/],
-      ['replay without a file', ['replay'], /give exactly one trace file/],
+      ['replay without a file', ['replay'], /missing TRACE \(a trace JSON file/],
       ['replay of a missing file', ['replay', '/nonexistent/trace.json'], /cannot read \/nonexistent\/trace.json: ENOENT/],
       ['docs of a missing page', ['docs', '--check', '/nonexistent/page.md'], /cannot read \/nonexistent\/page.md: ENOENT/],
       ['bench with an argument', ['bench', 'now'], /bench takes no arguments/],
       ['barrier with too many workers', ['barrier', '--workers', '99', '--mode', 'deferred'], /--workers must be an integer/],
       ['barrier with a bad mode', ['barrier', '--workers', '2', '--mode', 'exclusive'], /--mode must be deferred or immediate/],
-      ['no command at all', [], /name a command/],
       ['a connection shared by threads, which Node cannot do', ['check', 'pool', '--variant', 'shared-connection', '--runtime', 'threads'], /thread/],
       ['--runs with the exhaustive strategy', ['check', 'tickets', '--runs', '5'], /--runs applies to --strategy random or pct/],
       ['--mermaid with both engines', ['check', 'tickets', '--mermaid', '--engine', 'both'], /--mermaid draws one diagram/],
@@ -155,8 +155,17 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     ];
     for (const [label, args, pattern] of cases) it(label, () => assertUsageError(lockstep(args), pattern));
 
+    it('no command at all: the overview on stderr, exit 2', () => {
+      const ran = lockstep([]);
+      assert.equal(ran.status, 2);
+      assert.equal(ran.stdout, '');
+      assert.match(ran.stderr, /^usage: lockstep COMMAND \[options\]/m);
+      assert.match(ran.stderr, /^ {2}check {7}one scenario variant/m);
+    });
+
     it('replay of a file that is not a trace', () => {
-      withTempFile('{"lockstep": 2}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
+      withTempFile('{"hello": 2}', (file) => assertUsageError(lockstep(['replay', file]), /not a lockstep trace/), 'trace.json');
+      withTempFile('{"lockstep": 3}', (file) => assertUsageError(lockstep(['replay', file]), /trace format 3 is not one this lockstep reads \(it reads 1 and 2\)/), 'trace.json');
       withTempFile('not json', (file) => assertUsageError(lockstep(['replay', file]), /not JSON/), 'trace.json');
     });
 

@@ -4,26 +4,11 @@
  * input gives exit 2 with exactly one line on stderr and no stack trace.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { withTempDir, withTempFile } from './temp-file.js';
-
-const BIN = fileURLToPath(new URL('../../../bin/lockstep.js', import.meta.url));
-
-interface Ran {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { lockstep as runLockstep, type Ran } from './run-lockstep.js';
 
 function lockstep(args: readonly string[], input?: string): Ran {
-  const ran = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    ...(input !== undefined ? { input } : {}),
-    timeout: 120_000,
-  });
-  if (ran.error !== undefined) throw ran.error;
-  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
+  return runLockstep(args, input !== undefined ? { input } : {});
 }
 
 /** The README example: conn 1's autocommit write meets conn 0's SHARED lock (rollback journal). */
@@ -84,8 +69,9 @@ describe('lockstep predict / run / conform (command line)', () => {
         withTempFile(EXAMPLE, (file) => {
           const ran = lockstep([command, file, '--json']);
           assert.equal(ran.status, 0);
-          const doc = parseJson(ran) as { outcomes: OutcomeJson[] };
-          assert.deepEqual(Object.keys(doc), ['outcomes']);
+          const doc = (parseJson(ran) as { answer: { outcomes: OutcomeJson[] } }).answer;
+          assert.deepEqual(Object.keys(parseJson(ran) as object), ['lockstep', 'command', 'answer']);
+          assert.equal((parseJson(ran) as { command: string }).command, command);
           assert.equal(doc.outcomes.length, EXAMPLE.steps.length);
           assert.deepEqual(
             doc.outcomes.map((o) => [o.status, o.code, o.value, o.inTransaction]),
@@ -104,7 +90,7 @@ describe('lockstep predict / run / conform (command line)', () => {
         withTempFile([EXAMPLE, MISUSE], (file) => {
           const ran = lockstep([command, '--json', file]);
           assert.equal(ran.status, 0);
-          const doc = parseJson(ran) as { outcomes: OutcomeJson[] }[];
+          const doc = (parseJson(ran) as { answer: { outcomes: OutcomeJson[] }[] }).answer;
           assert.ok(Array.isArray(doc));
           assert.deepEqual(
             doc.map((d) => d.outcomes.length),
@@ -143,7 +129,7 @@ describe('lockstep predict / run / conform (command line)', () => {
         for (const command of ['predict', 'run']) {
           const ran = lockstep([command, file, '--json']);
           assert.equal(ran.status, 0, ran.stderr);
-          assert.equal((parseJson(ran) as unknown[]).length, 600);
+          assert.equal((parseJson(ran) as { answer: unknown[] }).answer.length, 600);
         }
       });
     });
@@ -208,15 +194,15 @@ describe('lockstep predict / run / conform (command line)', () => {
 
     for (const command of ['predict', 'run'] as const) {
       it(`${command}: missing SCRIPT, missing file, directory, two files, unknown option, --json=value`, () => {
-        assertUsageError(lockstep([command]), new RegExp(`^lockstep ${command}: missing SCRIPT \\(expected: lockstep ${command} SCRIPT \\[--json\\]`));
+        assertUsageError(lockstep([command]), new RegExp(`^lockstep ${command}: missing SCRIPT \\(a lock script JSON file`));
         assertUsageError(
           lockstep([command, 'no-such-file.json']),
           /^lockstep \w+: cannot read SCRIPT 'no-such-file.json': no such file \(expected a lock script JSON file, or - for stdin\)$/,
         );
         withTempDir((dir) => assertUsageError(lockstep([command, dir]), /: it is a directory \(expected/));
         withTempFile(EXAMPLE, (file) => {
-          assertUsageError(lockstep([command, file, file]), /expected one SCRIPT, got 2 arguments/);
-          assertUsageError(lockstep([command, file, '--bogus']), /unknown option '--bogus' \(expected --json\)$/);
+          assertUsageError(lockstep([command, file, file]), /takes at most 1 SCRIPT, got '.*' '.*'$/);
+          assertUsageError(lockstep([command, file, '--bogus']), /unknown option '--bogus'; accepted: --json, --help, --debug \(lockstep \w+ --help\)$/);
           assertUsageError(lockstep([command, file, '--json=yes']), /option --json takes no value, got 'yes'$/);
           assertUsageError(lockstep([command, file, '--json', '--json']), /option --json given twice$/);
         });
@@ -244,17 +230,17 @@ describe('lockstep predict / run / conform (command line)', () => {
         assertUsageError(lockstep(['conform', file, '--random', '5']), /give either SCRIPT or --random N, not both/);
         assertUsageError(lockstep(['conform', file, '--seed', '5']), /option --seed applies only with --random N$/);
         assertUsageError(lockstep(['conform', file, '--path', '1:2']), /option --path applies only with --random N$/);
-        assertUsageError(lockstep(['conform', file, '--journal', 'truncate']), /option --journal must be one of delete, wal, got 'truncate'$/);
+        assertUsageError(lockstep(['conform', file, '--journal', 'truncate']), /--journal must be delete or wal, got 'truncate'$/);
       });
       assertUsageError(lockstep(['conform']), /expected SCRIPT \(a lock script JSON file, or - for stdin\) or --random N$/);
-      assertUsageError(lockstep(['conform', '--random', 'abc']), /option --random must be an integer from 1 to 10000000, got 'abc'$/);
-      assertUsageError(lockstep(['conform', '--random', '0']), /option --random must be an integer from 1 to 10000000, got '0'$/);
-      assertUsageError(lockstep(['conform', '--random', '2.5']), /option --random must be an integer/);
-      assertUsageError(lockstep(['conform', '--random']), /option --random needs a value \(a number of random scripts, 1 to 10000000\)$/);
-      assertUsageError(lockstep(['conform', '--random', '5', '--seed', 'x']), /option --seed must be an integer from -2147483648 to 2147483647, got 'x'$/);
+      assertUsageError(lockstep(['conform', '--random', 'abc']), /--random must be an integer from 1 to 10000000, got 'abc'$/);
+      assertUsageError(lockstep(['conform', '--random', '0']), /--random must be an integer from 1 to 10000000, got '0'$/);
+      assertUsageError(lockstep(['conform', '--random', '2.5']), /--random must be an integer/);
+      assertUsageError(lockstep(['conform', '--random']), /option --random needs a value \(N: an integer from 1 to 10000000\)$/);
+      assertUsageError(lockstep(['conform', '--random', '5', '--seed', 'x']), /--seed must be an integer from -2147483648 to 2147483647, got 'x'$/);
       assertUsageError(lockstep(['conform', '--random', '5', '--seed', '1', '--seed', '2']), /option --seed given twice$/);
-      assertUsageError(lockstep(['conform', '--random', '5', '--path', 'x']), /option --path must be a fast-check path like 3:0:1, got 'x'$/);
-      assertUsageError(lockstep(['conform', '--random', '5', '--verbose']), /unknown option '--verbose' \(expected --json, --random, --seed, --path, --journal\)$/);
+      assertUsageError(lockstep(['conform', '--random', '5', '--path', 'x']), /--path must be a fast-check path like 3:0:1, got 'x'$/);
+      assertUsageError(lockstep(['conform', '--random', '5', '--verbose']), /unknown option '--verbose'; accepted: --random N, --seed S, --path P, --journal delete\|wal, --json, --help, --debug \(lockstep conform --help\)$/);
       assertUsageError(lockstep(['conform', 'missing.json']), /cannot read SCRIPT 'missing.json': no such file/);
     });
   });

@@ -58,8 +58,8 @@ describe('parseLockScripts', () => {
       );
     });
 
-    it('an empty array (no scripts, an empty answer)', () => {
-      assert.deepEqual(parseLockScripts('[]'), { scripts: [], single: false });
+    it('an empty array is refused: an answer to no script would check nothing', () => {
+      assert.throws(() => parseLockScripts('[]'), { name: 'LockScriptError', message: 'expected a lock script (a JSON object) or a non-empty array of them, got an empty array' });
     });
 
     it('keys default to ["a"]', () => {

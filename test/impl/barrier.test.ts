@@ -191,7 +191,7 @@ describe('lockstep barrier: argument parsing', () => {
         '--mode=immediate',
         '--journal=wal',
         '--runs=1000',
-        '--timeout=0',
+        '--busy-timeout=0',
         '--no-hold',
         '--json',
       ]),
@@ -207,12 +207,12 @@ describe('lockstep barrier: argument parsing', () => {
     ['workers 2.5', ['--workers', '2.5', '--mode', 'deferred'], /--workers must be an integer/],
     ['bad mode', ['--workers', '3', '--mode', 'exclusive'], /--mode must be deferred or immediate, got 'exclusive'/],
     ['bad journal', ['--workers', '3', '--mode', 'deferred', '--journal', 'truncate'], /--journal must be delete or wal/],
-    ['runs 1001', ['--workers', '3', '--mode', 'deferred', '--runs', '1001'], /--runs must be an integer from 1 to 1000/],
-    ['timeout -1', ['--workers', '3', '--mode', 'deferred', '--timeout=-1'], /--timeout must be an integer/],
+    ['runs 100001', ['--workers', '3', '--mode', 'deferred', '--runs', '100001'], /--runs must be an integer from 1 to 100000, got '100001'/],
+    ['busy timeout -1', ['--workers', '3', '--mode', 'deferred', '--busy-timeout=-1'], /--busy-timeout must be an integer from 0 to 3600000, got '-1'/],
     ['unknown option', ['--workers', '3', '--mode', 'deferred', '--threads', '2'], /--threads.*accepted: --workers/],
-    ['positional', ['3', '--mode', 'deferred'], /accepted: --workers/],
-    ['missing value', ['--mode', 'deferred', '--workers'], /--workers.*accepted/],
-    ['value for a flag', ['--workers', '3', '--mode', 'deferred', '--json=yes'], /--json.*accepted/],
+    ['positional', ['3', '--mode', 'deferred'], /barrier takes no arguments, got '3'/],
+    ['missing value', ['--mode', 'deferred', '--workers'], /option --workers needs a value \(N: an integer from 1 to 8\)/],
+    ['value for a flag', ['--workers', '3', '--mode', 'deferred', '--json=yes'], /option --json takes no value, got 'yes'/],
   ];
   for (const [what, argv, message] of bad) {
     it(`rejects ${what} with a one-line UsageError`, () => {

@@ -4,6 +4,7 @@
  * directory (also when a run is closed half way), the free-running race harness, and the stale-race command's
  * usage contract. No timed assertions, and no assertion on how often a free race shows the bug.
  */
+import { assertValidJsonOutput } from '../cli/run-lockstep.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -129,7 +130,8 @@ describe('stale-lock real engine (child processes, real files)', function () {
     assert.equal(bad.stderr, "lockstep stale-race: --variant must be check-then-remove or tombstone, got 'nope'\n");
     const ok = spawnSync(process.execPath, [BIN, 'stale-race', '--variant', 'tombstone', '--runs', '3', '--json'], { encoding: 'utf8' });
     assert.equal(ok.status, 0);
-    const result = JSON.parse(ok.stdout) as { runs: number; twoHolders: number };
+    const result = assertValidJsonOutput(ok.stdout) as { command: string; runs: number; twoHolders: number };
+    assert.equal(result.command, 'stale-race');
     assert.equal(result.runs, 3);
     assert.equal(result.twoHolders, 0);
   });

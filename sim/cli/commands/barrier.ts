@@ -4,18 +4,32 @@
  * acquiring its own ticket in a DEFERRED or IMMEDIATE transaction. Exit 0 when every worker acquired its ticket
  * in every run (every-worker-acquires held), 1 when some run broke it (the seed's bug, reproduced), 2 on bad usage.
  */
-import { parseArgs } from 'node:util';
 import { renderBarrier, runBarrier, type BarrierJournal, type BarrierMode } from '../../../impl/barrier/index.js';
-import { integerIn } from '../command-options.js';
-import { UsageError } from '../usage-error.js';
-import type { Command } from './command.js';
-
-const SYNOPSIS =
-  'barrier --workers N --mode deferred|immediate [--journal delete|wal] [--runs R] [--timeout MS] [--no-hold] [--json]';
-const ACCEPTED =
-  '--workers 1..8, --mode deferred|immediate, --journal delete|wal, --runs 1..1000, --timeout 0..600000, --no-hold, --json';
+import { ticketsBinding } from '../../scenarios/tickets.binding.js';
+import { defineCommand, type ParsedArgs } from '../options/command.js';
+import { choice, flag } from '../options/option.js';
+import { freeRunsOption, journalOption, jsonOption } from '../options/shared-options.js';
+import { parseCommandLine } from '../options/parse-command-line.js';
+import { printJson } from '../json-envelope.js';
 
 export const BARRIER_DEFAULT_RUNS = 5;
+
+/** The tickets scenario's own parameter, so that --workers and --busy-timeout accept what check accepts. */
+function ticketsParam(name: string) {
+  const spec = ticketsBinding.params.find((p) => p.name === name);
+  if (spec === undefined) throw new Error(`the tickets binding has no parameter ${name}`);
+  return spec.option;
+}
+
+const BARRIER_OPTIONS = {
+  workers: { ...ticketsParam('workers'), describe: 'worker threads, one ticket each', default: undefined, required: true },
+  mode: choice('the transaction each worker opens', ['deferred', 'immediate'] as const, { required: true }),
+  journal: journalOption('journal mode', 'delete'),
+  runs: freeRunsOption(BARRIER_DEFAULT_RUNS),
+  'busy-timeout': { ...ticketsParam('busyTimeoutMs'), describe: 'the real busy timeout of every connection, in ms' },
+  'no-hold': flag('let each worker go on at once after its read instead of holding its read transaction open briefly'),
+  json: jsonOption,
+} as const;
 
 export interface BarrierCommandOptions {
   readonly workers: number;
@@ -27,64 +41,26 @@ export interface BarrierCommandOptions {
   readonly json: boolean;
 }
 
-
-function oneOf<T extends string>(name: string, raw: string | undefined, accepted: readonly T[], fallback?: T): T {
-  if (raw === undefined) {
-    if (fallback === undefined) throw new UsageError(`--${name} is required (${accepted.join(' or ')})`);
-    return fallback;
-  }
-  if (!(accepted as readonly string[]).includes(raw)) {
-    throw new UsageError(`--${name} must be ${accepted.join(' or ')}, got '${raw}'`);
-  }
-  return raw as T;
-}
-
-/** Parses the arguments after `barrier`; any problem is a UsageError with a one-line message. */
-export function parseBarrierArgs(argv: readonly string[]): BarrierCommandOptions {
-  let values: {
-    workers?: string;
-    mode?: string;
-    journal?: string;
-    runs?: string;
-    timeout?: string;
-    'no-hold'?: boolean;
-    json?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        workers: { type: 'string' },
-        mode: { type: 'string' },
-        journal: { type: 'string' },
-        runs: { type: 'string' },
-        timeout: { type: 'string' },
-        'no-hold': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\.\s.*$/, '.');
-    throw new UsageError(`${first.replace(/\.$/, '')}; accepted: ${ACCEPTED}`);
-  }
+function barrierOptions({ values }: ParsedArgs<typeof BARRIER_OPTIONS>): BarrierCommandOptions {
   return {
-    workers: integerIn('workers', values.workers, 1, 8),
-    mode: oneOf<BarrierMode>('mode', values.mode, ['deferred', 'immediate']),
-    journal: oneOf<BarrierJournal>('journal', values.journal, ['delete', 'wal'], 'delete'),
-    runs: integerIn('runs', values.runs, 1, 1000, BARRIER_DEFAULT_RUNS),
-    busyTimeoutMs: integerIn('timeout', values.timeout, 0, 600_000, 5000),
-    holdAfterRead: values['no-hold'] !== true,
-    json: values.json === true,
+    workers: values.workers as number,
+    mode: values.mode,
+    journal: values.journal,
+    runs: values.runs,
+    busyTimeoutMs: values['busy-timeout'] as number,
+    holdAfterRead: !values['no-hold'],
+    json: values.json,
   };
 }
 
-export const barrierCommand: Command = {
+export const barrierCommand = defineCommand({
   name: 'barrier',
-  synopsis: SYNOPSIS,
-  async run(argv: readonly string[]): Promise<number> {
-    const options = parseBarrierArgs(argv);
+  summary: 'the truly concurrent tickets race: worker threads with a real busy timeout, released together by an Atomics barrier',
+  options: BARRIER_OPTIONS,
+  notes: ['exit 0 when every worker acquired its ticket in every run, 1 when some run broke every-worker-acquires (the seed\'s bug, reproduced)'],
+  examples: ['lockstep barrier --workers 3 --mode deferred --runs 20'],
+  async run(args) {
+    const options = barrierOptions(args);
     const result = await runBarrier({
       workers: options.workers,
       mode: options.mode,
@@ -93,7 +69,13 @@ export const barrierCommand: Command = {
       busyTimeoutMs: options.busyTimeoutMs,
       holdAfterRead: options.holdAfterRead,
     });
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderBarrier(result));
+    if (options.json) printJson('barrier', result);
+    else process.stdout.write(renderBarrier(result));
     return result.summary.runsAllAcquired === result.summary.runs ? 0 : 1;
   },
-};
+});
+
+/** The arguments after `barrier` as the command reads them; any problem is a UsageError with a one-line message. */
+export function parseBarrierArgs(argv: readonly string[]): BarrierCommandOptions {
+  return barrierOptions(parseCommandLine(barrierCommand.declaration(), argv) as unknown as ParsedArgs<typeof BARRIER_OPTIONS>);
+}

@@ -15,9 +15,9 @@ import { Prng } from '../../prng.js';
 import { replayOnReal } from '../../real-replay.js';
 import { runChoices } from '../../run-schedule.js';
 import { ticketsBinding } from '../../scenarios/tickets.binding.js';
-import { parseOptions } from '../command-options.js';
-import { UsageError } from '../usage-error.js';
-import type { Command } from './command.js';
+import { defineCommand } from '../options/command.js';
+import { jsonOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
 
 const SCRIPTS = 1000;
 /** Schedules of the ticket scenario replayed on the real engine, per variant. */
@@ -66,12 +66,12 @@ function timed<T>(f: () => T): { value: T; ms: number } {
 
 const perSecond = (count: number, ms: number): number => Math.round((count / ms) * 1000);
 
-export const benchCommand: Command = {
+export const benchCommand = defineCommand({
   name: 'bench',
-  synopsis: 'bench [--json]   model and real step rates, raw better-sqlite3, exhaustive world rates, real schedules/s on tickets',
-  async run(argv) {
-    const options = parseOptions(argv, { flags: ['--json'], values: {} });
-    if (options.positionals.length > 0) throw new UsageError(`bench takes no arguments, got '${options.positionals.join(' ')}'`);
+  summary: 'model and real step rates beside raw better-sqlite3, exhaustive world rates, real schedules/s on tickets',
+  options: { json: jsonOption },
+  examples: ['lockstep bench', 'npm run bench'],
+  async run({ values }) {
     const scripts = sampleScripts(SCRIPTS, 1) as unknown as LockScript[];
     const steps = scripts.reduce((n, s) => n + s.steps.length, 0);
     predict(scripts[0]!); // warm up
@@ -109,8 +109,8 @@ export const benchCommand: Command = {
         openShare: Number((tickets.openMs / tickets.ms).toFixed(3)),
       },
     };
-    if (options.flags.has('--json')) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (values.json) {
+      printJson('bench', report);
       return 0;
     }
     const lines = [
@@ -128,4 +128,4 @@ export const benchCommand: Command = {
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },
-};
+});

@@ -19,28 +19,38 @@ import {
   type ConformanceFailure,
   type LockEngine,
 } from '../../../properties/conformance.js';
-import { choiceOption, integerOption, parseOptions } from '../command-options.js';
 import { readLockScripts } from '../lock-script-input.js';
 import { comparisonTable, scriptJson } from '../lock-script-table.js';
 import { UsageError } from '../usage-error.js';
-import type { Command } from './command.js';
+import { defineCommand, type ParsedArgs } from '../options/command.js';
+import { integer, text } from '../options/option.js';
+import { journalOption, jsonOption, SEED_MAX, seedOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
 
-/** Bounds of the options, named so that the messages and the help agree. */
-const MAX_RANDOM_SCRIPTS = 10_000_000;
-const MIN_SEED = -0x80000000;
-const MAX_SEED = 0x7fffffff;
 /** Progress on stderr every this many scripts, only when stderr is a terminal. */
 const PROGRESS_EVERY = 1000;
 
+const CONFORM_OPTIONS = {
+  random: integer('compare on this many random lock scripts instead of a SCRIPT file', 'N', 1, 10_000_000),
+  seed: seedOption('the seed of the random scripts (with --random; default: one chosen and printed)'),
+  path: text('the fast-check path printed by an earlier run, to replay its shrunk script (with --random)', 'P', 'a fast-check path like 3:0:1', {
+    check: (value: string) => (/^\d+(:\d+)*$/.test(value) ? null : 'a fast-check path like 3:0:1'),
+  }),
+  journal: journalOption('run every script in this journal mode (default: each script\'s own; random scripts use both)'),
+  json: jsonOption,
+} as const;
 
-export const conformCommand: Command = {
+export const conformCommand = defineCommand({
   name: 'conform',
-  synopsis:
-    'conform [SCRIPT | --random N [--seed S] [--path P]] [--journal delete|wal] [--json]   both, compared step by step',
-  run(argv) {
-    return Promise.resolve(conform(argv));
+  summary: 'the model and real SQLite on the same lock scripts, compared step by step; a disagreement is shrunk to a minimal script',
+  positionals: { name: 'SCRIPT', describe: 'a lock script JSON file (or an array of them), or - for stdin; or give --random N instead', min: 0, max: 1 },
+  options: CONFORM_OPTIONS,
+  notes: ['exit 0 when both engines agree on every step, 1 on a disagreement (printed with the minimal script and the command that replays it)'],
+  examples: ['lockstep conform examples/actifix.json', 'lockstep conform --random 20000 --seed 7'],
+  run(args) {
+    return Promise.resolve(conform(args));
   },
-};
+});
 
 interface Located {
   /** 1-based number of the script in the file; absent for a random script. */
@@ -67,43 +77,19 @@ interface Summary {
   readonly failures: readonly Located[];
 }
 
-function conform(argv: readonly string[]): number {
-  const options = parseOptions(argv, {
-    flags: ['--json'],
-    values: {
-      '--random': `a number of random scripts, 1 to ${MAX_RANDOM_SCRIPTS}`,
-      '--seed': `an integer from ${MIN_SEED} to ${MAX_SEED}`,
-      '--path': 'a fast-check path printed by an earlier run, like 3:0:1',
-      '--journal': JOURNALS.join(' or '),
-    },
-  });
-  const json = options.flags.has('--json');
-  const [file, ...extra] = options.positionals;
-  if (extra.length > 0) {
-    throw new UsageError(`expected at most one SCRIPT, got ${options.positionals.length} arguments: ${options.positionals.join(' ')}`);
+function conform({ positionals, values, given }: ParsedArgs<typeof CONFORM_OPTIONS>): number {
+  const { json, journal, path: pathText, seed } = values;
+  const count = values.random;
+  const file = positionals[0];
+  if (file !== undefined && count !== undefined) {
+    throw new UsageError(`give either SCRIPT or --random N, not both (got SCRIPT '${file}' and --random ${count})`);
   }
-  const randomText = options.values.get('--random');
-  const seedText = options.values.get('--seed');
-  const pathText = options.values.get('--path');
-  const journalText = options.values.get('--journal');
-  const journal = journalText === undefined ? undefined : choiceOption('--journal', journalText, JOURNALS);
-
-  if (file !== undefined && randomText !== undefined) {
-    throw new UsageError(`give either SCRIPT or --random N, not both (got SCRIPT '${file}' and --random ${randomText})`);
-  }
-  if (file === undefined && randomText === undefined) {
+  if (file === undefined && count === undefined) {
     throw new UsageError('expected SCRIPT (a lock script JSON file, or - for stdin) or --random N');
   }
-  if (randomText === undefined) {
-    if (seedText !== undefined) throw new UsageError('option --seed applies only with --random N');
-    if (pathText !== undefined) throw new UsageError('option --path applies only with --random N');
+  if (count === undefined) {
+    for (const name of ['seed', 'path'] as const) if (given.has(name)) throw new UsageError(`option --${name} applies only with --random N`);
   }
-  if (pathText !== undefined && !/^\d+(:\d+)*$/.test(pathText)) {
-    throw new UsageError(`option --path must be a fast-check path like 3:0:1, got '${pathText}'`);
-  }
-
-  const count = randomText === undefined ? undefined : integerOption('--random', randomText, 1, MAX_RANDOM_SCRIPTS);
-  const seed = seedText === undefined ? undefined : integerOption('--seed', seedText, MIN_SEED, MAX_SEED);
 
   // Real SQLite through one pool of reused databases (same outcomes as runLockScript, a few times faster),
   // closed and removed when the answer is written, also on failure.
@@ -114,7 +100,8 @@ function conform(argv: readonly string[]): number {
       file !== undefined
         ? conformFile(file, journal, real)
         : conformRandom(count ?? 1, seed, pathText, journal, json, real);
-    process.stdout.write(json ? `${JSON.stringify(toJson(summary), null, 2)}\n` : renderText(summary, real));
+    if (json) printJson('conform', toJson(summary));
+    else process.stdout.write(renderText(summary, real));
     return summary.disagreements === 0 ? 0 : 1;
   } finally {
     pool.close();
@@ -169,7 +156,7 @@ function conformRandom(
   json: boolean,
   realEngine: LockEngine,
 ): Summary {
-  const seed = givenSeed ?? randomInt(0, MAX_SEED);
+  const seed = givenSeed ?? randomInt(0, SEED_MAX);
   if (!json) {
     const chosen = givenSeed === undefined ? ` (chosen; --seed ${seed} repeats this run)` : '';
     const journals = journal === undefined ? 'journal delete and wal' : `journal ${journal}`;
@@ -231,7 +218,7 @@ function shellQuote(text: string): string {
   return /^[\w./:=@+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function toJson(summary: Summary): unknown {
+function toJson(summary: Summary): object {
   return {
     source: summary.source,
     ...(summary.file !== undefined ? { file: summary.file } : {}),

@@ -1,16 +1,22 @@
 /** `lockstep list [--json]`: every scenario, its variants and what each is documented to do. */
 import { CATALOGUE } from '../../../properties/catalogue.js';
 import { findBinding } from '../../scenarios/index.js';
-import { parseOptions } from '../command-options.js';
-import { UsageError } from '../usage-error.js';
-import type { Command } from './command.js';
+import { defineCommand } from '../options/command.js';
+import { jsonOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
+import { accepted, type ChoiceOption, type IntegerOption } from '../options/option.js';
 
-export const listCommand: Command = {
+/** The accepted values of a parameter as data: its bounds, or its words. */
+function range(option: IntegerOption | ChoiceOption): { min: number; max: number } | { choices: readonly string[] } {
+  return option.kind === 'integer' ? { min: option.min, max: option.max } : { choices: option.choices };
+}
+
+export const listCommand = defineCommand({
   name: 'list',
-  synopsis: 'list [--json]   scenarios, variants and their documented verdicts',
-  async run(argv) {
-    const options = parseOptions(argv, { flags: ['--json'], values: {} });
-    if (options.positionals.length > 0) throw new UsageError(`list takes no arguments, got '${options.positionals.join(' ')}'`);
+  summary: 'scenarios, variants, properties, parameters and each variant\'s documented verdict',
+  options: { json: jsonOption },
+  examples: ['lockstep list', 'lockstep list --json'],
+  async run({ values }) {
     const rows = CATALOGUE.map((entry) => {
       const binding = findBinding(entry.name);
       return {
@@ -18,13 +24,13 @@ export const listCommand: Command = {
         seed: entry.seed,
         summary: entry.summary,
         properties: binding?.properties.map((p) => ({ name: p.name, kind: p.kind, claim: p.claim })) ?? [],
-        params: binding?.params.map((p) => ({ name: p.name, flag: `--${p.flag}`, default: p.default, describe: p.describe })) ?? [],
+        params: binding?.params.map((p) => ({ name: p.name, flag: `--${p.flag}`, default: p.default, describe: p.describe, accepts: accepted(p.option), ...range(p.option) })) ?? [],
         variants: entry.variants,
         checkAllParams: entry.checkAllParams ?? [{}],
       };
     });
-    if (options.flags.has('--json')) {
-      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    if (values.json) {
+      printJson('list', { scenarios: rows });
       return 0;
     }
     for (const row of rows) {
@@ -48,4 +54,4 @@ export const listCommand: Command = {
     }
     return 0;
   },
-};
+});

@@ -9,19 +9,29 @@ import { replaySchedule, ScheduleError } from '../../run-schedule.js';
 import { findBinding } from '../../scenarios/index.js';
 import type { EngineName } from '../../trace.js';
 import { parseTrace, TraceError } from '../../trace.js';
-import { renderTable, tableRows } from '../../render/trace-table.js';
-import { choiceOption, parseOptions } from '../command-options.js';
+import { renderTable } from '../../render/trace-table.js';
+import { modelTrace, realTrace } from '../../trace-builder.js';
+import type { TraceHeader } from '../../trace-builder.js';
+import type { Property } from '../../../properties/property.js';
 import { UsageError } from '../usage-error.js';
-import type { Command } from './command.js';
+import { defineCommand } from '../options/command.js';
+import { choice } from '../options/option.js';
+import { jsonOption } from '../options/shared-options.js';
+import { printJson } from '../json-envelope.js';
 import type { ScenarioModel } from '../../../spec/scenario-model.js';
 
-export const replayCommand: Command = {
+export const replayCommand = defineCommand({
   name: 'replay',
-  synopsis: 'replay TRACE [--engine sim|real] [--json]   run a saved trace again and judge it',
-  async run(argv) {
-    const options = parseOptions(argv, { flags: ['--json'], values: { '--engine': 'sim or real' } });
-    const [file, ...extra] = options.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError('give exactly one trace file');
+  summary: 'run a saved trace again on either engine and judge it (a trace saved on one engine replays on the other)',
+  positionals: { name: 'TRACE', describe: 'a trace JSON file written by check --trace-out, or - for stdin', min: 1, max: 1 },
+  options: {
+    engine: choice('the engine to replay on (default: the engine that saved the trace)', ['sim', 'real'] as const),
+    json: jsonOption,
+  },
+  notes: ['exit 0 when the replay holds and has the saved steps and verdict, 1 when it breaks a property or differs from the saved trace (on real: from the model)'],
+  examples: ['lockstep check tickets --variant deferred --trace-out t.json; lockstep replay t.json --engine real'],
+  async run({ positionals, values }) {
+    const file = positionals[0]!;
     let text: string;
     try {
       text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -38,7 +48,7 @@ export const replayCommand: Command = {
     const binding = findBinding(trace.scenario);
     if (binding === undefined) throw new UsageError(`${file}: unknown scenario '${trace.scenario}'`);
     if (!binding.entry.variants.some((v) => v.name === trace.variant)) throw new UsageError(`${file}: unknown variant '${trace.variant}' of ${trace.scenario}`);
-    const engine: EngineName = choiceOption('--engine', options.values.get('--engine') ?? trace.engine, ['sim', 'real'] as const);
+    const engine: EngineName = values.engine ?? trace.engine;
     // The trace's parameters go through the same checks as the command line's: a hand-edited trace is input.
     const params: Record<string, string | number> = {};
     for (const key of Object.keys(trace.params)) {
@@ -87,6 +97,18 @@ export const replayCommand: Command = {
       engine === 'sim'
         ? { steps: modelRun.steps, violation: modelRun.violation, mismatch: null }
         : await replayOnReal(() => binding.openReal(trace.variant, params), binding.properties, trace.schedule, modelRun.steps, endsRun);
+    // The replayed run as a format-2 trace: the table below reads its states from it.
+    const header: TraceHeader = {
+      scenario: trace.scenario,
+      variant: trace.variant,
+      params,
+      reproduce: `lockstep replay ${file} --engine ${engine}`,
+      properties: binding.properties as readonly Property<never>[],
+    };
+    const replayed =
+      'initial' in run
+        ? realTrace(header, { actors: model.actors, shared: model.sharedName ?? 'shared state', schedule: trace.schedule, steps: run.steps, initial: run.initial, states: run.states, violation: run.violation, expected: modelRun.steps })
+        : modelTrace(model, header, modelRun);
     const differsFromSaved = firstDifference(trace.steps, run.steps);
     const verdict = run.violation === null ? 'holds' : 'violation';
     const result = {
@@ -103,18 +125,18 @@ export const replayCommand: Command = {
       sameAsSaved: differsFromSaved === null && verdict === trace.verdict,
       mismatch: run.mismatch,
     };
-    if (options.flags.has('--json')) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (values.json) {
+      printJson('replay', result);
     } else {
       process.stdout.write(`replay of ${file} (${trace.scenario}/${trace.variant}, saved on ${trace.engine}) on ${engine}\n`);
-      process.stdout.write(`${renderTable(model.actors, tableRows(model, trace.schedule.slice(0, run.steps.length), run.steps))}\n`);
+      process.stdout.write(`${renderTable(replayed)}\n`);
       process.stdout.write(verdict === 'holds' ? 'verdict: HOLDS\n' : `verdict: VIOLATION of ${result.property}: ${result.message}\n`);
       if (run.mismatch !== null) process.stdout.write(`DISAGREEMENT with the model at step ${run.mismatch.index + 1}\n`);
       process.stdout.write(result.sameAsSaved ? 'same steps and verdict as the saved trace\n' : `differs from the saved trace${differsFromSaved === null ? ' in its verdict' : ` at step ${differsFromSaved + 1}`}\n`);
     }
     return verdict === 'holds' && result.sameAsSaved && run.mismatch === null ? 0 : 1;
   },
-};
+});
 
 function replayWorld<W, O>(model: ScenarioModel<W, O>, schedule: readonly number[]): W {
   let world = model.initial;

@@ -4,19 +4,22 @@
  */
 import { LockStepPool } from '../../../impl/lock-step/index.js';
 import { outcomeTable, scriptHeading } from '../lock-script-table.js';
-import { answerLockScripts } from '../lock-script-answer.js';
-import type { Command } from './command.js';
+import { answerLockScripts, LOCK_SCRIPT_OPTIONS, SCRIPT_ARGUMENT } from '../lock-script-answer.js';
+import { defineCommand } from '../options/command.js';
 
-export const runCommand: Command = {
+export const runCommand = defineCommand({
   name: 'run',
-  synopsis: 'run SCRIPT [--json]      real SQLite\'s outcomes for the same',
-  run(argv) {
+  summary: "real SQLite's outcome for every step of a lock script (or of each script of an array)",
+  positionals: SCRIPT_ARGUMENT,
+  options: LOCK_SCRIPT_OPTIONS,
+  examples: ['lockstep run examples/actifix.json --json'],
+  run({ positionals, values }) {
     // One pool of reused databases for the whole file (the outcomes of runLockScript, a few times faster),
     // closed and removed afterwards, also on failure.
     const pool = new LockStepPool();
     try {
       return Promise.resolve(
-        answerLockScripts('run', argv, (script) => pool.run(script), (script, outcomes, label) =>
+        answerLockScripts('run', positionals[0]!, values.json, (script) => pool.run(script), (script, outcomes, label) =>
           `${scriptHeading(script, label)}\n${outcomeTable(script, outcomes, { wouldWait: false })}`,
         ),
       );
@@ -24,4 +27,4 @@ export const runCommand: Command = {
       pool.close();
     }
   },
-};
+});

@@ -4,17 +4,31 @@
  * see impl/stale-lock/stale-lock.race.ts. Exit 1 when some run had two holders at once (mutual exclusion
  * violated), 0 when none did, 2 on bad usage.
  */
-import { parseArgs } from 'node:util';
 import { renderStaleLockRace, runStaleLockRace } from '../../../impl/stale-lock/stale-lock.race.js';
 import type { StaleLockVariant } from '../../../impl/stale-lock/pid-lock-file.js';
-import { integerIn } from '../command-options.js';
-import { UsageError } from '../usage-error.js';
-import type { Command } from './command.js';
+import { staleLockBinding } from '../../scenarios/stale-lock.binding.js';
+import { defineCommand, type ParsedArgs } from '../options/command.js';
+import { choice, integer, type IntegerOption } from '../options/option.js';
+import { freeRunsOption, jsonOption } from '../options/shared-options.js';
+import { parseCommandLine } from '../options/parse-command-line.js';
+import { printJson } from '../json-envelope.js';
 
-const SYNOPSIS =
-  'stale-race --variant check-then-remove|tombstone [--runs N] [--contenders N] [--tries N] [--backoff-ms MS] [--jitter-us US] [--json]';
-const ACCEPTED =
-  '--variant check-then-remove|tombstone, --runs 1..100000, --contenders 2..4, --tries 1..5, --backoff-ms 0..1000, --jitter-us 0..100000, --json';
+/** The stale-lock scenario's own parameter, so that --contenders and --tries accept what check accepts. */
+function staleLockParam(name: string): IntegerOption & { default: number } {
+  const spec = staleLockBinding.params.find((p) => p.name === name);
+  if (spec === undefined || spec.option.kind !== 'integer') throw new Error(`the stale-lock binding has no integer parameter ${name}`);
+  return spec.option as IntegerOption & { default: number };
+}
+
+const STALE_RACE_OPTIONS = {
+  variant: choice('the lock code that races', ['check-then-remove', 'tombstone'] as const, { required: true }),
+  runs: freeRunsOption(100),
+  contenders: staleLockParam('contenders'),
+  tries: staleLockParam('maxTries'),
+  'backoff-ms': integer('the sleep between two tries of one contender, in ms', 'MS', 0, 1000, { default: 1 }),
+  'jitter-us': integer('each contender waits a random time up to this after the release, in microseconds', 'US', 0, 100_000, { default: 0 }),
+  json: jsonOption,
+} as const;
 
 export interface StaleRaceOptions {
   readonly variant: StaleLockVariant;
@@ -26,50 +40,32 @@ export interface StaleRaceOptions {
   readonly json: boolean;
 }
 
-
-/** Parses the arguments after `stale-race`; any problem is a UsageError with a one-line message. */
-export function parseStaleRaceArgs(argv: readonly string[]): StaleRaceOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        variant: { type: 'string' },
-        runs: { type: 'string' },
-        contenders: { type: 'string' },
-        tries: { type: 'string' },
-        'backoff-ms': { type: 'string' },
-        'jitter-us': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\.\s.*$/, '').replace(/\.$/, '');
-    throw new UsageError(`${first}; accepted: ${ACCEPTED}`);
-  }
-  const variant = values['variant'];
-  if (variant !== 'check-then-remove' && variant !== 'tombstone') {
-    throw new UsageError(variant === undefined ? '--variant is required (check-then-remove or tombstone)' : `--variant must be check-then-remove or tombstone, got '${String(variant)}'`);
-  }
-  const text = (name: string): string | undefined => values[name] as string | undefined;
+function staleRaceOptions({ values }: ParsedArgs<typeof STALE_RACE_OPTIONS>): StaleRaceOptions {
   return {
-    variant,
-    runs: integerIn('runs', text('runs'), 1, 100_000, 100),
-    contenders: integerIn('contenders', text('contenders'), 2, 4, 2),
-    maxTries: integerIn('tries', text('tries'), 1, 5, 2),
-    backoffMs: integerIn('backoff-ms', text('backoff-ms'), 0, 1000, 1),
-    jitterUs: integerIn('jitter-us', text('jitter-us'), 0, 100_000, 0),
-    json: values['json'] === true,
+    variant: values.variant,
+    runs: values.runs,
+    contenders: values.contenders,
+    maxTries: values.tries,
+    backoffMs: values['backoff-ms'],
+    jitterUs: values['jitter-us'],
+    json: values.json,
   };
 }
 
-export const staleRaceCommand: Command = {
+/** Parses the arguments after `stale-race`; any problem is a UsageError with a one-line message. */
+export function parseStaleRaceArgs(argv: readonly string[]): StaleRaceOptions {
+  return staleRaceOptions(parseCommandLine(staleRaceCommand.declaration(), argv) as unknown as ParsedArgs<typeof STALE_RACE_OPTIONS>);
+}
+
+export const staleRaceCommand = defineCommand({
   name: 'stale-race',
-  synopsis: SYNOPSIS,
-  async run(argv: readonly string[]): Promise<number> {
-    const options = parseStaleRaceArgs(argv);
+  summary: 'the truly concurrent stale-lock race: real processes released together onto a lock left by a killed process',
+  options: STALE_RACE_OPTIONS,
+  notes: ['exit 1 when some run had two holders at once (mutual-exclusion violated), 0 when none did'],
+  examples: ['lockstep stale-race --variant check-then-remove --runs 100 --jitter-us 2000'],
+  async run(args) {
+    const options = staleRaceOptions(args);
+    const argv = args.argv;
     const result = await runStaleLockRace({
       variant: options.variant,
       contenders: options.contenders,
@@ -81,7 +77,8 @@ export const staleRaceCommand: Command = {
         if (options.runs >= 500 && done % 250 === 0 && done < options.runs) process.stderr.write(`stale-race: ${done}/${options.runs} runs\n`);
       },
     });
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderStaleLockRace(result));
+    if (options.json) printJson('stale-race', result);
+    else process.stdout.write(renderStaleLockRace(result));
     if (!options.json && result.twoHolders > 0) {
       // A free race is not a schedule: it cannot be replayed, only run again; the lock-step check replays one.
       const again = `lockstep stale-race ${argv.filter((a) => a !== '--json').join(' ')}`;
@@ -89,4 +86,4 @@ export const staleRaceCommand: Command = {
     }
     return result.twoHolders > 0 ? 1 : 0;
   },
-};
+});
