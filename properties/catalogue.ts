@@ -304,16 +304,29 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       {
         name: 'retry-statement',
         summary: 'DEFERRED; the decorator retries only the failed statement inside the transaction that already read: under WAL its snapshot is stale, in rollback mode its SHARED blocks the committer; it spends its budget and gives up',
+        provenance: {
+          kind: 'lockstep',
+          reason:
+            "a read-modify-write retried statement by statement inside the transaction that read: what luca's whole-function retry on a connection that never rolls back amounts to once a read came first (see leaked-transaction); neither seed has this read-then-write counter, and the seeded jitter is lockstep's (bolt 6a1ee29 sleeps 1 s x attempt, luca fe4afe5 0.1 s x 2^k, neither with jitter)",
+        },
         expected: { verdict: 'violation', property: 'every-update-applied' },
       },
       {
         name: 'retry-transaction',
         summary: 'DEFERRED; the decorator rolls the transaction back and runs all of it again after a backoff sleep',
+        provenance: {
+          kind: 'lockstep',
+          reason: 'the fix of retry-statement: ROLLBACK, back off, run the whole transaction again (the retry the write-ups of 003 and 004 describe, made safe by the rollback neither upstream decorator does)',
+        },
         expected: { verdict: 'holds' },
       },
       {
         name: 'immediate',
         summary: 'BEGIN IMMEDIATE and no decorator: the write lock is asked for first, with no transaction open, so the busy timeout waits its turn',
+        provenance: {
+          kind: 'lockstep',
+          reason: "the other fix: BEGIN IMMEDIATE (Actifix's fix of seed 002, bfcb1dd) instead of a retry decorator",
+        },
         expected: { verdict: 'holds' },
       },
     ],
@@ -327,21 +340,39 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       {
         name: 'thread-local',
         summary: 'each worker has its own connection; BEGIN IMMEDIATE with a busy timeout',
+        provenance: {
+          kind: 'lockstep',
+          reason:
+            "the one-connection-per-thread scheme of luca's get_db_connection (fe4afe5) and of Actifix's DatabasePool, with BEGIN IMMEDIATE transactions; luca's own connection (Python's implicit BEGIN, no rollback) is the leaked-transaction scenario",
+        },
         expected: { verdict: 'holds' },
       },
       {
         name: 'shared-connection',
         summary: "one connection used by every worker: a second worker's BEGIN lands inside the first one's transaction",
+        provenance: {
+          kind: 'lockstep',
+          reason: 'what check_same_thread=False (luca fe4afe5, Actifix) permits: one connection used by several threads with no lock around it; no seed ships this use',
+        },
         expected: { verdict: 'violation', property: 'no-connection-shared' },
       },
       {
         name: 'bounded-pool',
         summary: 'a pool of at most --pool-size connections (fewer than the workers): acquire waits for a release; BEGIN IMMEDIATE with a busy timeout',
+        provenance: {
+          kind: 'write-up',
+          seed: '003_32051bd236dd5375.txt',
+          note: "the write-up's 'thread-safe connection pools with configurable limits', as a pool that makes callers wait; bolt's code at 6a1ee29 keeps one connection per thread and evicts the least recently used past 10 instead",
+        },
         expected: { verdict: 'holds' },
       },
       {
         name: 'bounded-pool-deferred',
         summary: 'the same pool with DEFERRED transactions: two pooled connections still race to upgrade their reads, and "database is locked" escapes',
+        provenance: {
+          kind: 'lockstep',
+          reason: 'the bounded pool with DEFERRED transactions, to show that a pool alone does not fix read-to-write upgrades',
+        },
         expected: { verdict: 'violation', property: 'no-busy-escapes' },
       },
     ],
@@ -349,34 +380,212 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
   {
     name: 'singleton',
     seed: '004_4d4bdced7131257a.txt (luca-nrw-scraper)',
-    summary: 'an async getter creates the shared HTTP client if the slot is empty, with an await between the check and the assignment',
+    summary: "a getter creates the shared HTTP client if the slot is empty: upstream's has no await between the check and the assignment (one client per event loop, two on threads); lockstep's own awaits the creation there",
     variants: [
       {
         name: 'unguarded',
         summary: 'check, await createClient(), assign: two tasks both see the slot empty and create two clients',
+        provenance: {
+          kind: 'lockstep',
+          reason:
+            "the write-up's race (two asyncio tasks create the client) needs a yield point between the check and the assignment, which the upstream get_client (f68737a, before 5cb4a38) does not have: lockstep awaits the creation there so that the race exists on one event loop",
+        },
         expected: { verdict: 'violation', property: 'one-client-created' },
       },
       {
         name: 'locked',
-        summary: 'the same body under an asyncio-style lock (the fix): the second task waits and finds the client',
+        summary: 'the awaited getter under an asyncio-style lock: the second task waits and finds the client',
+        provenance: {
+          kind: 'lockstep',
+          reason: "the write-up's fix (an asyncio lock) around lockstep's awaited getter; upstream 5cb4a38 locks a getter with no await in it (see sync-asyncio-lock)",
+        },
         expected: { verdict: 'holds' },
+      },
+      {
+        name: 'sync-unguarded',
+        summary: 'check the slot and store the new client with no await in between: one step on one event loop, so one client; on threads with their own loops (--runtime threads) two threads both find the slot empty and make two',
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: 'f68737ae059e8d0eaad21758aed55ed6547c0138',
+          note: 'http/client.py get_client before the fix (5cb4a38~1): `if _CLIENT_SECURE is None: _CLIENT_SECURE = AsyncSession(...)`, no await between the check and the assignment',
+        },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads' },
+            summary: 'real worker threads, each with its own event loop: two threads read the empty slot before either stores, and two clients are made',
+            expected: { verdict: 'violation', property: 'one-client-created' },
+          },
+        ],
+      },
+      {
+        name: 'sync-asyncio-lock',
+        summary: "the same body under a module-level asyncio.Lock: never contended on one event loop; on threads the lock binds to the loop of the first thread that waits on it, a third thread that must wait gets RuntimeError, and a waiter handed the lock from another thread is never woken",
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: '5cb4a38ef36dbea13b0ff152f8e8fbb7f489fd1a',
+          note: 'http/client.py get_client under `async with _CLIENT_LOCK:` (_CLIENT_LOCK = asyncio.Lock() at module level), the fix the write-up describes; asyncio.Lock as Python 3.11 has it (the Dockerfile uses python:3.11)',
+        },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads' },
+            summary: "real worker threads, each with its own event loop: task-0 holds the lock, task-1 waits and binds it to its loop, task-2's acquire raises RuntimeError: the asyncio lock does not help",
+            expected: { verdict: 'violation', property: 'no-getter-raises' },
+          },
+          {
+            params: { runtime: 'threads', tasks: 2 },
+            summary: "two real worker threads: task-1 waits, task-0 hands it the lock from its own thread, which does not wake task-1's loop (call_soon, not call_soon_threadsafe): task-1 never goes on (CPython 3.11 hangs the same way)",
+            expected: { verdict: 'violation', property: 'no-deadlock' },
+          },
+        ],
+      },
+      {
+        name: 'sync-thread-lock',
+        summary: 'the same body under a thread lock: one client on one event loop and on threads',
+        provenance: { kind: 'lockstep', reason: "the fix for threads: a threading.Lock (a ticket lock on Atomics here), as upstream 5cb4a38 itself uses for retry.py's host table" },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads' },
+            summary: 'real worker threads: a second thread waits at the lock and finds the client the first one stored',
+            expected: { verdict: 'holds' },
+          },
+        ],
       },
     ],
   },
   {
     name: 'lost-update',
     seed: '004_4d4bdced7131257a.txt (luca-nrw-scraper)',
-    summary: "per-host failure counters updated by a read-modify-write that spans an await; concurrent penalties of one host are lost",
+    summary: "per-host failure counters updated by a read-modify-write: upstream's is synchronous (safe on one event loop, lost on threads); lockstep's own spans an await; concurrent penalties of one host are lost",
     variants: [
       {
         name: 'unguarded',
         summary: 'read the count, await metrics.record(), write count + 1: two tasks read the same count and one failure is lost',
+        provenance: {
+          kind: 'lockstep',
+          reason: "the read-modify-write spans an await (metrics.record()) so that the write-up's lost update exists on one event loop; the upstream _penalize_host (f68737a, before 5cb4a38) is synchronous (see sync-unguarded)",
+        },
         expected: { verdict: 'violation', property: 'no-lost-update' },
       },
       {
         name: 'locked',
-        summary: "the same read-modify-write under the host table's lock (the fix)",
+        summary: "the awaited read-modify-write under the host table's lock",
+        provenance: {
+          kind: 'lockstep',
+          reason: "lockstep's awaited update under a lock (an asyncio-style lock on one loop, a ticket lock on threads); upstream 5cb4a38 puts a threading.Lock around the synchronous update (see sync-thread-lock)",
+        },
         expected: { verdict: 'holds' },
+      },
+      {
+        name: 'sync-unguarded',
+        summary: 'read the count and write count + 1 with no await in between: one step on one event loop, so no update is lost there; on threads (--runtime threads) a switch between the read and the write loses one',
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: 'f68737ae059e8d0eaad21758aed55ed6547c0138',
+          note: 'http/retry.py _penalize_host before the fix (5cb4a38~1): setdefault, failures = min(failures + 1, 10), penalty_until, all synchronous; called from coroutines on one loop, and from threads',
+        },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads', tasks: 2, hosts: 1 },
+            summary: 'two real worker threads on one host: both read the same count before either writes, and one failure is lost',
+            expected: { verdict: 'violation', property: 'no-lost-update' },
+          },
+        ],
+      },
+      {
+        name: 'sync-thread-lock',
+        summary: "the same synchronous update under the table's thread lock (a ticket lock on threads): it holds on one loop and on threads",
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: '5cb4a38ef36dbea13b0ff152f8e8fbb7f489fd1a',
+          note: 'http/retry.py _penalize_host under `with _HOST_STATE_LOCK:` (a threading.Lock), the fix the write-up describes',
+        },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { runtime: 'threads', tasks: 2, hosts: 1 },
+            summary: 'two real worker threads on one host: the second penalty waits at the lock until the first has written',
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'leaked-transaction',
+    seed: '004_4d4bdced7131257a.txt (luca-nrw-scraper)',
+    summary:
+      "two threads, each with its own connection kept for its whole life, in Python's legacy sqlite3 mode (an implicit BEGIN before a write, never before a read, no rollback on an error), WAL, 30 s busy timeout, a retry decorator around each whole call; thread-0 records, reads a report, works and records again; thread-1 keeps the write lock (--holder leaked-lock: its _update_pattern swallows an error after its UPSERT; --holder long-transaction: another job's transaction) for --hold ms",
+    variants: [
+      {
+        name: 'legacy',
+        summary:
+          'as upstream: a failed write leaves its transaction open, a read pins a snapshot in it, and every later write of that thread fails with SQLITE_BUSY_SNAPSHOT; an error swallowed after a write keeps the write lock past the call',
+        provenance: {
+          kind: 'upstream',
+          repository: 'sundsoffice-tech/luca-nrw-scraper',
+          commit: 'fe4afe58fea933b00630861a1c22b768ff98a920',
+          note: "db_utils.get_db_connection and with_db_retry, learning_db's _record, learning_engine's _update_pattern (except Exception: pass) and the health report's query, on Python's default (legacy) connection; the error after _update_pattern's UPSERT is lockstep's injected fault (in WAL mode nothing there can meet a lock)",
+        },
+        expected: { verdict: 'violation', property: 'no-write-lock-between-calls' },
+        alsoUnder: [
+          {
+            params: { holder: 'long-transaction' },
+            summary: "another job holds the write lock 180 s: thread-0's record fails after 5 attempts of 30 s, its report pins a snapshot in the transaction the record left open, and its two later records fail with SQLITE_BUSY_SNAPSHOT at every attempt",
+            expected: { verdict: 'violation', property: 'every-thread-recovers' },
+          },
+          {
+            params: { holder: 'long-transaction', report: 'none' },
+            summary: "the same, but thread-0 never reads: the transaction its failed record left open has no snapshot yet, so its next record waits its turn and commits; a failed write alone does not poison the thread, the read after it does",
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
+      {
+        name: 'rollback-before-retry',
+        summary: "get_db_connection rolls back when an exception leaves the block, so the decorator retries on a clean connection; the error _update_pattern swallows never leaves its block, so its write lock still leaks",
+        provenance: { kind: 'lockstep', reason: 'the first fix of the stale transaction: ROLLBACK before the decorator retries (what with_db_retry needs and neither db_utils function does)' },
+        expected: { verdict: 'violation', property: 'no-write-lock-between-calls' },
+        alsoUnder: [
+          {
+            params: { holder: 'long-transaction' },
+            summary: "thread-0's record still fails while the job holds the lock, but leaves no transaction behind: its report reads in autocommit and its later records succeed",
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
+      {
+        name: 'begin-immediate',
+        summary: "isolation_level='IMMEDIATE': the implicit BEGIN takes the write lock first, so a write that cannot have it fails at its BEGIN with no transaction open; a write that had it and then swallowed an error still keeps it",
+        provenance: { kind: 'lockstep', reason: "the second fix of the stale transaction: Python's implicit BEGIN made BEGIN IMMEDIATE (isolation_level='IMMEDIATE', as Actifix's fix of seed 002 does by hand)" },
+        expected: { verdict: 'violation', property: 'no-write-lock-between-calls' },
+        alsoUnder: [
+          {
+            params: { holder: 'long-transaction' },
+            summary: "thread-0's record fails at its BEGIN IMMEDIATE while the job holds the lock, with no transaction left open; its report reads in autocommit and its later records succeed",
+            expected: { verdict: 'holds' },
+          },
+        ],
+      },
+      {
+        name: 'rollback-on-exit',
+        summary: 'get_db_connection rolls back whatever is still open when the block ends, however it ends: no transaction outlives its call, swallowed errors included',
+        provenance: { kind: 'lockstep', reason: 'the fix of both failures: a connection that leaves every block with no transaction open' },
+        expected: { verdict: 'holds' },
+        alsoUnder: [
+          {
+            params: { holder: 'long-transaction' },
+            summary: "thread-0's record fails while the job holds the lock and is rolled back; its later records succeed",
+            expected: { verdict: 'holds' },
+          },
+        ],
       },
     ],
   },

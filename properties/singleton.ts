@@ -1,7 +1,9 @@
 /**
- * Properties of the shared-client getter (seed 004, luca-nrw-scraper). Known bad variant: singleton/unguarded
+ * Properties of the shared-client getter (seed 004, luca-nrw-scraper). Known bad variants: singleton/unguarded
  * violates one-client-created (two tasks both find the slot empty across the await of the creation, and each
- * creates a client; the one overwritten leaks its connection pool).
+ * creates a client; the one overwritten leaks its connection pool), and so does sync-unguarded on threads;
+ * sync-asyncio-lock on threads violates no-getter-raises (the asyncio lock, bound to the loop of the first
+ * thread that waited on it, raises RuntimeError in a thread with another loop).
  */
 import type { SingletonObservation } from '../spec/singleton/singleton.observation.js';
 import type { Property } from './property.js';
@@ -18,6 +20,17 @@ export const oneClientCreated: Property<SingletonObservation> = {
   },
 };
 
+/** Safety. Asking for the client never fails. */
+export const noGetterRaises: Property<SingletonObservation> = {
+  name: 'no-getter-raises',
+  kind: 'safety',
+  claim: 'At every moment, no call of the getter has raised.',
+  check(observation) {
+    const failed = observation.tasks.find((t) => t.status === 'failed');
+    return failed === undefined ? null : `${failed.name}'s get_client() raised ${failed.error ?? 'an error'}`;
+  },
+};
+
 /** Outcome. Every task got the client that the shared slot holds. */
 export const everyTaskSameClient: Property<SingletonObservation> = {
   name: 'every-task-same-client',
@@ -30,4 +43,4 @@ export const everyTaskSameClient: Property<SingletonObservation> = {
   },
 };
 
-export const SINGLETON_PROPERTIES = [oneClientCreated, everyTaskSameClient] as const;
+export const SINGLETON_PROPERTIES = [oneClientCreated, noGetterRaises, everyTaskSameClient] as const;

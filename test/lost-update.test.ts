@@ -112,6 +112,60 @@ describe('lost-update (seed 004, luca-nrw-scraper)', function () {
     });
   });
 
+  describe('as upstream: _penalize_host has no await (sync-unguarded @ f68737a, sync-thread-lock @ 5cb4a38)', () => {
+    for (const variant of ['sync-unguarded', 'sync-thread-lock']) {
+      it(`${variant} on one event loop: the call is one step, so no failure is lost in any order, on both engines`, async () => {
+        for (const engine of ['sim', 'real'] as const) {
+          const result = await check(lostUpdateBinding, { ...base, variant, engine, strategy: 'exhaustive', params: params() });
+          assert.equal(result.mismatch, null);
+          assert.equal(result.verdict, 'holds', `${variant} on ${engine}`);
+          assert.ok((result.notable['two-penalties-of-one-host-pending'] ?? 0) > 0, 'two penalties of one host were pending at once');
+          assert.equal(result.notable['two-between-read-and-write'], undefined, 'no step comes between the read and the write');
+        }
+      });
+    }
+
+    it('sync-unguarded on worker threads: a switch between the read and the write loses a failure (4 steps), on the real threads too', async () => {
+      const threads = { ...params(), runtime: 'threads' };
+      const sim = await check(lostUpdateBinding, { ...base, variant: 'sync-unguarded', engine: 'sim', strategy: 'exhaustive', params: threads });
+      assert.equal(sim.verdict, 'violation');
+      assert.equal(sim.property, 'no-lost-update');
+      assert.deepEqual(sim.counterexample?.schedule, [0, 2, 0, 2]);
+      assert.deepEqual(
+        sim.counterexample?.steps.map((s) => `${s.actor} ${s.action}`),
+        ['task-0 read host-a', 'task-2 read host-a', 'task-0 write host-a', 'task-2 write host-a'],
+      );
+      const real = await replayOnReal(() => lostUpdateBinding.openReal('sync-unguarded', threads), LOST_UPDATE_PROPERTIES, sim.counterexample!.schedule, sim.counterexample!.steps, false);
+      assert.equal(real.mismatch, null);
+      assert.equal(real.violation?.property, 'no-lost-update');
+    });
+
+    it('sync-thread-lock on worker threads: holds on every covering schedule of the real threads, with the window reached', async () => {
+      const threads = { tasks: 2, hosts: 1, runtime: 'threads' };
+      for (const engine of ['sim', 'real'] as const) {
+        const result = await check(lostUpdateBinding, { ...base, variant: 'sync-thread-lock', engine, strategy: 'exhaustive', params: threads });
+        assert.equal(result.mismatch, null);
+        assert.equal(result.verdict, 'holds', engine);
+        assert.ok((result.notable['another-updates-same-host-during-window'] ?? 0) > 0);
+      }
+    });
+
+    it('pins the world counts of the synchronous body (3 tasks, 2 hosts)', () => {
+      const counts = (['async', 'threads'] as const).flatMap((runtime) =>
+        (['unguarded', 'locked'] as const).map((guard) => {
+          const all = exploreExhaustively(createLostUpdateModel({ tasks: 3, hosts: 2, guard, runtime, body: 'sync' }), LOST_UPDATE_PROPERTIES, undefined, { continueAfterViolation: true });
+          return `${runtime} ${guard}: ${all.worlds} worlds, ${all.transitions} transitions`;
+        }),
+      );
+      assert.deepEqual(counts, [
+        'async unguarded: 8 worlds, 12 transitions',
+        'async locked: 8 worlds, 12 transitions',
+        'threads unguarded: 39 worlds, 66 transitions',
+        'threads locked: 119 worlds, 182 transitions',
+      ]);
+    });
+  });
+
   it('pins the exhaustive world counts (locked: every world and the worlds in its dangerous window; unguarded: up to the first violation, then every world)', () => {
     const counts = ([[2, 1], [3, 1], [3, 2], [4, 2]] as const).map(([tasks, hosts]) => {
       const locked = exploreExhaustively(createLostUpdateModel({ tasks, hosts, guard: 'locked' }), LOST_UPDATE_PROPERTIES);

@@ -146,6 +146,90 @@ describe('singleton (seed 004, luca-nrw-scraper)', function () {
     assert.deepEqual(counts, PINNED_COUNTS);
   });
 
+  describe("as upstream: get_client has no await (sync-unguarded @ f68737a, sync-asyncio-lock @ 5cb4a38), and a thread lock", () => {
+    const threads = (tasks = 3) => ({ tasks, runtime: 'threads' });
+
+    for (const variant of ['sync-unguarded', 'sync-asyncio-lock', 'sync-thread-lock']) {
+      it(`${variant} on one event loop: the call is one step, so one client in every order, on both engines`, async () => {
+        for (const engine of ['sim', 'real'] as const) {
+          const result = await check(singletonBinding, { ...base, variant, engine, strategy: 'exhaustive', params: params() });
+          assert.equal(result.mismatch, null);
+          assert.equal(result.verdict, 'holds', `${variant} on ${engine}`);
+          assert.ok((result.notable['callers-while-slot-empty'] ?? 0) > 0, 'several callers were pending while the slot was empty');
+          assert.equal(result.notable['two-between-check-and-assign'], undefined);
+        }
+      });
+    }
+
+    it('sync-unguarded on threads, each with its own loop: two clients in 4 steps, on real worker threads too', async () => {
+      const sim = await check(singletonBinding, { ...base, variant: 'sync-unguarded', engine: 'sim', strategy: 'exhaustive', params: threads() });
+      assert.equal(sim.verdict, 'violation');
+      assert.equal(sim.property, 'one-client-created');
+      assert.deepEqual(
+        sim.counterexample?.steps.map((s) => `${s.actor} ${s.action} -> ${s.outcome}`),
+        ['task-0 read client -> none', 'task-0 create client -> client-1', 'task-1 read client -> none', 'task-1 create client -> client-2'],
+      );
+      const real = await check(singletonBinding, { ...base, variant: 'sync-unguarded', engine: 'real', strategy: 'exhaustive', params: threads() });
+      assert.equal(real.mismatch, null);
+      assert.equal(real.property, 'one-client-created');
+      assert.equal(real.counterexample?.steps.length, 4);
+    });
+
+    it('sync-asyncio-lock on threads: the lock binds to the first loop that waits, and the next thread that must wait gets RuntimeError (3 steps), on real worker threads too', async () => {
+      const sim = await check(singletonBinding, { ...base, variant: 'sync-asyncio-lock', engine: 'sim', strategy: 'exhaustive', params: threads() });
+      assert.equal(sim.verdict, 'violation');
+      assert.equal(sim.property, 'no-getter-raises');
+      assert.deepEqual(sim.counterexample?.schedule, [0, 1, 2]);
+      assert.equal(sim.counterexample?.steps[2]?.outcome, "RuntimeError: the lock is bound to task-1's loop");
+      assert.equal(sim.notable['two-between-check-and-assign'], undefined, 'the lock still keeps a second thread out of check-and-assign');
+      const real = await check(singletonBinding, { ...base, variant: 'sync-asyncio-lock', engine: 'real', strategy: 'exhaustive', params: threads() });
+      assert.equal(real.mismatch, null);
+      assert.equal(real.property, 'no-getter-raises');
+      assert.deepEqual(plainSteps(real.counterexample?.steps ?? []), plainSteps(sim.counterexample?.steps ?? []));
+    });
+
+    it("sync-asyncio-lock with 2 threads: the waiter is handed the lock from the other thread, its loop is never woken, and it never goes on (6 steps), on both engines", async () => {
+      for (const engine of ['sim', 'real'] as const) {
+        const result = await check(singletonBinding, { ...base, variant: 'sync-asyncio-lock', engine, strategy: 'exhaustive', params: threads(2) });
+        assert.equal(result.mismatch, null);
+        assert.equal(result.verdict, 'violation', engine);
+        assert.equal(result.property, 'no-deadlock');
+        assert.equal(result.counterexample?.steps.at(-1)?.outcome, 'handed to task-1');
+        assert.equal(result.counterexample?.steps.length, 6);
+      }
+    });
+
+    it('sync-thread-lock on threads: one client on every covering schedule of the real threads, with another thread asking during the creation', async () => {
+      for (const engine of ['sim', 'real'] as const) {
+        const result = await check(singletonBinding, { ...base, variant: 'sync-thread-lock', engine, strategy: 'exhaustive', params: threads() });
+        assert.equal(result.mismatch, null);
+        assert.equal(result.verdict, 'holds', engine);
+        assert.ok((result.notable['another-asks-during-creation'] ?? 0) > 0);
+      }
+    });
+
+    it("lockstep's awaited getters have no thread form: the model refuses them on threads, saying why", () => {
+      for (const variant of ['unguarded', 'locked']) assert.throws(() => singletonBinding.model(variant, threads()), /awaited getter .* is for one event loop/);
+    });
+
+    it('pins the world counts of the synchronous getter (3 callers)', () => {
+      const counts = (['async', 'threads'] as const).flatMap((runtime) =>
+        (['sync-unguarded', 'sync-asyncio-lock', 'sync-thread-lock'] as const).map((variant) => {
+          const all = exploreExhaustively(singletonBinding.model(variant, { tasks: 3, runtime }), SINGLETON_PROPERTIES, undefined, { continueAfterViolation: true });
+          return `${variant} on ${runtime}: ${all.worlds} worlds, ${all.transitions} transitions`;
+        }),
+      );
+      assert.deepEqual(counts, [
+        'sync-unguarded on async: 13 worlds, 15 transitions',
+        'sync-asyncio-lock on async: 13 worlds, 15 transitions',
+        'sync-thread-lock on async: 13 worlds, 15 transitions',
+        'sync-unguarded on threads: 77 worlds, 96 transitions',
+        'sync-asyncio-lock on threads: 127 worlds, 153 transitions',
+        'sync-thread-lock on threads: 127 worlds, 195 transitions',
+      ]);
+    });
+  });
+
   describe('compared with fast-check\'s scheduler (fc.scheduler) on the same real getter', () => {
     it('unguarded: fc.scheduler finds two clients too; with seed 42 it needs 2 runs, does not shrink, and its failing run took 5 steps', async () => {
       const found = await getterUnderFcScheduler('unguarded', 3, 42, 100);

@@ -1,16 +1,18 @@
 /**
  * The per-host circuit breaker of seed 004 (luca-nrw-scraper, http/retry.py), as its authors would write it in
- * async TypeScript: a process-wide table of host states; each failure of a request to a host penalizes it
- * (one more failure, a longer penalty) and reports the penalty to the run's metrics.
+ * TypeScript: a process-wide table of host states; each failure of a request to a host penalizes it (one more
+ * failure, a longer penalty).
  *
- * `penalizeHostUnguarded` is the code as it shipped: it reads the host's failure count, awaits the metrics
- * report, and writes count + 1. The read-modify-write spans that await, so two tasks penalizing the same host
- * can both read the same count and one failure is lost (the penalty stays short, the breaker trips late).
- * `penalizeHostLocked` is the documented fix: the same body under the table's lock.
+ * `penalizeHostSync` is `_penalize_host` as upstream had it before the fix (f68737a): the read-modify-write is
+ * synchronous, so on one event loop nothing can come between the read and the write; `penalizeHostSyncLocked`
+ * is the fix (5cb4a38): the same under a thread lock. `penalizeHostUnguarded` is lockstep's own awaited form:
+ * it reads the count, awaits a report to the run's metrics, and writes count + 1, so that the write-up's lost
+ * update exists on one event loop; `penalizeHostLocked` is that form under an asyncio-style lock.
  *
  * Every shared access and every await go through the task's TaskSteps (a gate first).
  */
 import { AsyncMutex } from '../async/async-mutex.js';
+import type { ThreadLock } from '../async/thread-lock.js';
 import type { TaskSteps } from '../async/task-steps.js';
 import { withLock } from '../async/with-lock.js';
 
@@ -39,7 +41,7 @@ export interface MetricsSink {
   record(event: string): Promise<void>;
 }
 
-/** The code as it shipped: read, await the report, write. */
+/** Lockstep's awaited form: read, await the report, write. */
 export async function penalizeHostUnguarded(table: HostTable, host: string, steps: TaskSteps, metrics: MetricsSink): Promise<HostState> {
   const before = await steps.access(`read ${host}`, () => table.hosts.get(host)?.failures ?? 0, (failures) => `failures ${failures}`);
   const failures = before + 1;
@@ -52,6 +54,32 @@ export async function penalizeHostUnguarded(table: HostTable, host: string, step
 /** The fix: the same read-modify-write under the table's lock. */
 export function penalizeHostLocked(table: HostTable, host: string, steps: TaskSteps, metrics: MetricsSink): Promise<HostState> {
   return withLock(table.lock, steps, () => penalizeHostUnguarded(table, host, steps, metrics));
+}
+
+/** `_penalize_host` as upstream shipped it (f68737a): the read-modify-write with no await in it. */
+export function penalizeHostSync(table: HostTable, host: string): HostState {
+  const failures = (table.hosts.get(host)?.failures ?? 0) + 1;
+  const state: HostState = { failures, penaltySeconds: penaltyFor(failures) };
+  table.hosts.set(host, state);
+  return state;
+}
+
+/** `_penalize_host` as upstream fixed it (5cb4a38): the same body under a thread lock (`with _HOST_STATE_LOCK:`). */
+export function penalizeHostSyncLocked(table: HostTable, host: string, lock: ThreadLock): HostState {
+  lock.acquire();
+  try {
+    return penalizeHostSync(table, host);
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * How an async task calls the synchronous `_penalize_host`: at its turn (one gate), and the whole call runs
+ * before anything else on the loop can.
+ */
+export function penalizeFromTask(steps: TaskSteps, host: string, call: () => HostState, locked: boolean): Promise<HostState> {
+  return steps.access(locked ? `penalize ${host} under the lock` : `penalize ${host}`, call, (state) => `failures ${state.failures}, penalty ${state.penaltySeconds} s`);
 }
 
 /** An in-memory metrics sink: the run's event list, appended at the task's gate (one step). */

@@ -2,9 +2,11 @@
  * The lost-update scenario (seed 004) with worker threads instead of async tasks: task i is a real worker
  * thread penalizing host i mod H once, over a host table in a SharedArrayBuffer, and the lock-step driver lets
  * exactly one thread move between two gates (penalty-thread.worker.ts). Implements the RealRun seam with the
- * same observation as the async engine. Every thread is terminated by close(), also after a failure.
+ * same observation as the async engine. Threads start every run from nothing (pooled, not started anew); close()
+ * gives back those that finished and terminates the others, also after a failure.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { abortRun, releaseGate, WorkerPool } from '../async/worker-pool.js';
 import type { RealStepRecord } from '../engine-seam.js';
 import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import type { LostUpdateObservation, LostUpdateRealRun, PenaltyTaskView } from './lost-update.real-engine.js';
@@ -12,7 +14,8 @@ import { hostName } from './lost-update.real-engine.js';
 import type { PenaltyThreadData, PenaltyThreadMessage } from './penalty-thread.protocol.js';
 import { SharedHostTable } from './shared-host-table.js';
 
-const WORKER_URL = new URL('./penalty-thread.worker.js', import.meta.url);
+/** The threads, reused from run to run (each run starts from nothing: see ../async/worker-pool.ts). */
+const THREADS = new WorkerPool(new URL('./penalty-thread.worker.js', import.meta.url));
 
 type ThreadState = 'parked' | 'waiting' | 'done' | 'failed';
 
@@ -33,8 +36,14 @@ function deliver(slot: ThreadSlot, message: PenaltyThreadMessage): void {
   else expect(message);
 }
 
-export async function openLostUpdateThreadsRun(options: { readonly tasks: number; readonly hosts: number; readonly guard: 'unguarded' | 'locked' }): Promise<LostUpdateRealRun> {
+export async function openLostUpdateThreadsRun(options: {
+  readonly tasks: number;
+  readonly hosts: number;
+  readonly guard: 'unguarded' | 'locked';
+  readonly body?: 'awaited' | 'sync';
+}): Promise<LostUpdateRealRun> {
   const { tasks, hosts, guard } = options;
+  const body = options.body ?? 'awaited';
   if (!Number.isInteger(tasks) || tasks < 1) throw new RangeError(`tasks must be a positive integer, got ${String(tasks)}`);
   if (!Number.isInteger(hosts) || hosts < 1) throw new RangeError(`hosts must be a positive integer, got ${String(hosts)}`);
   const actors = Array.from({ length: tasks }, (_, i) => `task-${i}`);
@@ -47,7 +56,14 @@ export async function openLostUpdateThreadsRun(options: { readonly tasks: number
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    await Promise.all(slots.map((slot) => slot.worker.terminate().catch(() => undefined)));
+    await Promise.all(
+      slots.map(async (slot, i) => {
+        // A thread still inside its program is asked to abort it; one that ends can serve another run.
+        const inside = slot.state === 'parked' || slot.state === 'waiting';
+        const ended = !inside || (await abortRun(controlWords, i, untilEnd(slot)));
+        await THREADS.giveBack(slot.worker, ended && (inside || slot.state !== 'failed'));
+      }),
+    );
   };
 
   const next = (slot: ThreadSlot): Promise<PenaltyThreadMessage> => {
@@ -56,6 +72,10 @@ export async function openLostUpdateThreadsRun(options: { readonly tasks: number
     return new Promise((resolve) => {
       slot.expect = resolve;
     });
+  };
+  /** The thread's last message of the run, after an abort (gates post nothing more once aborted). */
+  const untilEnd = async (slot: ThreadSlot): Promise<void> => {
+    while (slot.state === 'parked' || slot.state === 'waiting') absorb(slot, await next(slot));
   };
   const absorb = (slot: ThreadSlot, message: PenaltyThreadMessage): void => {
     switch (message.kind) {
@@ -74,12 +94,13 @@ export async function openLostUpdateThreadsRun(options: { readonly tasks: number
 
   try {
     for (const [i] of actors.entries()) {
-      const data: PenaltyThreadData = { index: i, host: i % hosts, hosts, guard, control, table: table.buffer };
-      const worker = new Worker(WORKER_URL, { workerData: data });
+      const data: PenaltyThreadData = { index: i, host: i % hosts, hosts, guard, body, control, table: table.buffer };
+      const worker = THREADS.borrow();
       const slot: ThreadSlot = { worker, state: 'parked', error: null, wrote: false, inbox: [], expect: null };
       worker.on('message', (message: PenaltyThreadMessage) => deliver(slot, message));
       worker.on('error', (error) => deliver(slot, { kind: 'failed', records: [], error: error.message }));
       slots.push(slot);
+      worker.postMessage({ kind: 'run', data });
     }
     // Every thread parks at its first gate before anybody steps.
     for (const slot of slots) absorb(slot, await next(slot));
@@ -115,8 +136,7 @@ export async function openLostUpdateThreadsRun(options: { readonly tasks: number
       if (slot === undefined) throw new RangeError(`no actor ${actor}`);
       if (slot.state === 'done' || slot.state === 'failed') throw new Error(`${actors[actor]} cannot step: it has finished`);
       const arrival = next(slot);
-      Atomics.store(controlWords, actor, 1);
-      Atomics.notify(controlWords, actor);
+      releaseGate(controlWords, actor);
       const message = await arrival;
       absorb(slot, message);
       if (message.kind === 'failed') throw new Error(`${actors[actor]} failed: ${message.error}`);

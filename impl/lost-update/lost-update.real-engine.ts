@@ -8,7 +8,8 @@ import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import { RecordingSteps } from '../async/task-steps.js';
-import { HostTable, penalizeHostLocked, penalizeHostUnguarded, RunMetrics } from './host-penalties.js';
+import { ThreadLock } from '../async/thread-lock.js';
+import { HostTable, penalizeFromTask, penalizeHostLocked, penalizeHostSync, penalizeHostSyncLocked, penalizeHostUnguarded, RunMetrics } from './host-penalties.js';
 
 export type LostUpdateGuard = 'unguarded' | 'locked';
 
@@ -16,6 +17,8 @@ export interface LostUpdateRunOptions {
   readonly tasks: number;
   readonly hosts: number;
   readonly guard: LostUpdateGuard;
+  /** `awaited` (the default: lockstep's read, await, write) or `sync` (upstream's `_penalize_host`, no await in it). */
+  readonly body?: 'awaited' | 'sync';
 }
 
 /** The model's LostUpdateObservation, declared again (structurally the same). */
@@ -52,15 +55,21 @@ export async function openLostUpdateRun(options: LostUpdateRunOptions): Promise<
   const metrics = new RunMetrics();
   const gates = new LockStepGates(actors);
   const steps = actors.map((name, i) => new RecordingSteps(name, gates.gate(i)));
+  const threadLock = new ThreadLock();
+  const sync = options.body === 'sync';
   const penalize = guard === 'locked' ? penalizeHostLocked : penalizeHostUnguarded;
   for (const [i, s] of steps.entries()) {
-    await gates.start(i, () => penalize(table, hostOf[i]!, s, metrics.forTask(s)));
+    const host = hostOf[i]!;
+    const program = sync
+      ? () => penalizeFromTask(s, host, guard === 'locked' ? () => penalizeHostSyncLocked(table, host, threadLock) : () => penalizeHostSync(table, host), guard === 'locked')
+      : () => penalize(table, host, s, metrics.forTask(s));
+    await gates.start(i, program);
   }
 
   const viewOf = (i: number): PenaltyTaskView => {
     const name = actors[i]!;
     const host = hostOf[i]!;
-    const wrote = steps[i]!.records.some((r) => r.action === `write ${host}`);
+    const wrote = steps[i]!.records.some((r) => r.action === `write ${host}` || r.action.startsWith(`penalize ${host}`));
     switch (gates.status(i)) {
       case 'done':
         return { name, host, status: 'done', wrote };

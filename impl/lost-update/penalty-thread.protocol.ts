@@ -4,6 +4,8 @@ export interface PenaltyThreadData {
   readonly host: number;
   readonly hosts: number;
   readonly guard: 'unguarded' | 'locked';
+  /** `awaited`: lockstep's read, report, write; `sync`: upstream's read and write with nothing between. */
+  readonly body: 'awaited' | 'sync';
   /** One Int32 control word per thread: the driver sets it to 1 to let that thread take one step. */
   readonly control: SharedArrayBuffer;
   /** The SharedHostTable's buffer. */

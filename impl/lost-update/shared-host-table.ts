@@ -12,21 +12,15 @@
  * Every shared access goes through ThreadSteps, which first passes the thread's gate: nothing in production,
  * a blocking Atomics handshake under the lock-step driver (penalty-thread.worker.ts).
  */
+import type { ThreadSteps } from '../async/thread-steps.js';
+
+export type { ThreadSteps };
 
 /** Int32 slots of the table's buffer. */
 const NEXT_TICKET = 0;
 const NOW_SERVING = 1;
 const METRICS = 2;
 const FAILURES = 3;
-
-export interface ThreadSteps {
-  readonly name: string;
-  readonly index: number;
-  /** One shared access at the thread's next turn. */
-  access<T>(action: string, run: () => T, outcome?: (result: T) => string): T;
-  /** Waits, at the thread's next turn, until `ready()`; `block()` is how production waits for it. */
-  wait(action: string, ready: () => boolean, block: () => void, outcome: string): void;
-}
 
 export class SharedHostTable {
   private readonly i32: Int32Array;
@@ -107,7 +101,7 @@ const HOST_NAMES = 'abcdefgh';
 const hostName = (index: number): string => `host-${HOST_NAMES[index] ?? String(index)}`;
 const penaltyFor = (failures: number): number => Math.min(30 * 2 ** (failures - 1), 900);
 
-/** The code as it shipped, on a thread: read, report, write, with no lock. */
+/** Lockstep's awaited form, on a thread: read, report, write, with no lock. */
 export function penalizeHostThreadUnguarded(table: SharedHostTable, host: number, steps: ThreadSteps): number {
   const name = hostName(host);
   const before = steps.access(`read ${name}`, () => table.failures(host), (f) => `failures ${f}`);
@@ -117,15 +111,33 @@ export function penalizeHostThreadUnguarded(table: SharedHostTable, host: number
   return failures;
 }
 
-/** The fix, on a thread: the same read-modify-write under the table's lock. */
-export function penalizeHostThreadLocked(table: SharedHostTable, host: number, steps: ThreadSteps): number {
+/** `_penalize_host` as upstream shipped it (f68737a), on a thread: read, then write, with no lock and nothing between. */
+export function penalizeHostThreadSync(table: SharedHostTable, host: number, steps: ThreadSteps): number {
+  const name = hostName(host);
+  const before = steps.access(`read ${name}`, () => table.failures(host), (f) => `failures ${f}`);
+  const failures = before + 1;
+  steps.access(`write ${name}`, () => table.setFailures(host, failures), () => `failures ${failures}, penalty ${penaltyFor(failures)} s`);
+  return failures;
+}
+
+/** `_penalize_host` as upstream fixed it (5cb4a38), on a thread: the same under the table's lock (threading.Lock). */
+export function penalizeHostThreadSyncLocked(table: SharedHostTable, host: number, steps: ThreadSteps): number {
+  return withTicketLock(table, steps, () => penalizeHostThreadSync(table, host, steps));
+}
+
+function withTicketLock(table: SharedHostTable, steps: ThreadSteps, body: () => number): number {
   const attempt = steps.access('acquire lock', () => table.acquire(steps.index), (a) => (a.kind === 'acquired' ? 'acquired' : `held by task-${a.holder}, waits`));
   if (attempt.kind === 'queued') {
     steps.wait('wait for lock', () => table.isServing(attempt.ticket), () => table.blockUntilServed(attempt.ticket), 'acquired');
   }
   try {
-    return penalizeHostThreadUnguarded(table, host, steps);
+    return body();
   } finally {
     steps.access('release lock', () => table.release(), (next) => (next === null ? 'free' : `handed to task-${next}`));
   }
+}
+
+/** The fix, on a thread: the same read-modify-write under the table's lock. */
+export function penalizeHostThreadLocked(table: SharedHostTable, host: number, steps: ThreadSteps): number {
+  return withTicketLock(table, steps, () => penalizeHostThreadUnguarded(table, host, steps));
 }

@@ -10,102 +10,104 @@
  *   slot's connection is not the same object from one lease to the next (it cannot be: it cannot cross threads).
  * The gate is a blocking handshake: arriving at a gate, the thread posts the records of the step it just took
  * and its state, then sleeps on its control word until the driver sets it; so exactly one thread runs between
- * two gates.
+ * two gates. One run at a time (a pooled worker: ../async/worker-pool.ts): the thread opens its connections
+ * at the start of each run and closes them at its end.
  */
-import Database from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { openCounterConnection } from '../retry/counter-database.js';
+import { parentPort } from 'node:worker_threads';
+import { blockingGate, serveRuns } from '../async/worker-pool.js';
 import { CounterRepository } from '../retry/counter-repository.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
 import { NO_RETRY, UsageTrackingRunner } from './pool.real-engine.js';
 import type { PoolThreadData, PoolThreadMessage, PoolThreadRecord, PoolThreadState } from './pool-thread.protocol.js';
 
-const data = workerData as PoolThreadData;
-const port = parentPort;
-if (port === null) throw new Error('pool-thread.worker.js must run in a worker thread');
+serveRuns<PoolThreadData>((data) => void runWorker(data));
 
-const control = new Int32Array(data.control);
-const slots = new Int32Array(data.slots);
-let leased: number | null = null;
-let using = false;
-let acquireWaiting = false;
-const poolRecords: PoolThreadRecord[] = [];
+async function runWorker(data: PoolThreadData): Promise<void> {
+  const port = parentPort!;
+  const control = new Int32Array(data.control);
+  const slots = new Int32Array(data.slots);
+  let leased: number | null = null;
+  let using = false;
+  let acquireWaiting = false;
+  const poolRecords: PoolThreadRecord[] = [];
 
-function send(message: PoolThreadMessage): void {
-  port!.postMessage(message);
-}
+  const send = (message: PoolThreadMessage): void => port.postMessage(message);
 
-/** Arrive (report the step just taken and where the thread stands), then sleep until the driver picks it. */
-function gate(): Promise<void> {
-  send({ kind: 'parked', records: takeRecords(), state: state() });
-  Atomics.wait(control, data.index, 0);
-  Atomics.store(control, data.index, 0);
-  return Promise.resolve();
-}
+  const connectionCount = data.scheme === 'pool' ? data.poolSize : 1;
+  const connections: Database.Database[] = [];
+  let runners: LockStepStatementRunner[] = [];
+  let taken: number[] = [];
 
-const connectionCount = data.scheme === 'pool' ? data.poolSize : 1;
-const connections = Array.from({ length: connectionCount }, () => new Database(data.file, { timeout: 0, fileMustExist: true }));
-const runners = connections.map((db) => new LockStepStatementRunner(db, gate, data.journal, data.busyTimeoutMs));
-const repositories = runners.map((runner) => new CounterRepository(new UsageTrackingRunner(runner, () => (using = true)), data.mode, 'none', NO_RETRY));
-const taken = [poolRecords, ...runners.map((r) => r.records)].map(() => 0);
+  const takeRecords = (): PoolThreadRecord[] =>
+    [poolRecords, ...runners.map((r) => r.records)].flatMap((list, i) => {
+      const fresh = list.slice(taken[i]);
+      taken[i] = list.length;
+      return fresh;
+    });
 
-function takeRecords(): PoolThreadRecord[] {
-  return [poolRecords, ...runners.map((r) => r.records)].flatMap((list, i) => {
-    const fresh = list.slice(taken[i]);
-    taken[i] = list.length;
-    return fresh;
-  });
-}
+  const state = (): PoolThreadState => {
+    const runner = leased === null ? undefined : runners[data.scheme === 'pool' ? leased : 0];
+    return { leased, using, waiting: acquireWaiting || runner?.waiting === true };
+  };
 
-function state(): PoolThreadState {
-  const runner = leased === null ? undefined : runners[data.scheme === 'pool' ? leased : 0];
-  return { leased, using, waiting: acquireWaiting || runner?.waiting === true };
-}
+  /** Arrive (report the step just taken and where the thread stands), then sleep until the driver picks it. */
+  const block = blockingGate(control, data.index, () => send({ kind: 'parked', records: takeRecords(), state: state() }));
+  const gate = (): Promise<void> => {
+    block();
+    return Promise.resolve();
+  };
 
-/** Checks out the lowest-numbered idle slot, or null when every slot is checked out. */
-function tryAcquire(): number | null {
-  for (let k = 0; k < slots.length; k++) if (Atomics.compareExchange(slots, k, 0, 1) === 0) return k;
-  return null;
-}
+  /** Checks out the lowest-numbered idle slot, or null when every slot is checked out. */
+  const tryAcquire = (): number | null => {
+    for (let k = 0; k < slots.length; k++) if (Atomics.compareExchange(slots, k, 0, 1) === 0) return k;
+    return null;
+  };
 
-async function work(c: number): Promise<number> {
   try {
-    return await repositories[c]!.increment();
-  } finally {
-    using = false;
-  }
-}
+    for (let c = 0; c < connectionCount; c++) connections.push(openCounterConnection(data.file));
+    runners = connections.map((db) => new LockStepStatementRunner(db, gate, data.journal, data.busyTimeoutMs));
+    const repositories = runners.map((runner) => new CounterRepository(new UsageTrackingRunner(runner, () => (using = true)), data.mode, 'none', NO_RETRY));
+    taken = [poolRecords, ...runners].map(() => 0);
 
-async function program(): Promise<number> {
-  if (data.scheme === 'thread-local') {
-    // The observation numbers thread-local connections by worker, as the async engine does.
-    leased = data.index;
-    return work(0);
-  }
-  await gate();
-  let lease = tryAcquire();
-  while (lease === null) {
-    acquireWaiting = true;
-    poolRecords.push({ action: 'acquire', outcome: 'none idle, waits' });
-    await gate();
-    lease = tryAcquire();
-  }
-  acquireWaiting = false;
-  leased = lease;
-  poolRecords.push({ action: 'acquire', outcome: `connection-${lease}` });
-  try {
-    return await work(lease);
-  } finally {
-    if (Atomics.compareExchange(slots, lease, 1, 0) !== 1) throw new Error(`connection ${lease} was not checked out`);
-  }
-}
+    const work = async (c: number): Promise<number> => {
+      try {
+        return await repositories[c]!.increment();
+      } finally {
+        using = false;
+      }
+    };
 
-program().then(
-  () => {
+    const program = async (): Promise<number> => {
+      if (data.scheme === 'thread-local') {
+        // The observation numbers thread-local connections by worker, as the async engine does.
+        leased = data.index;
+        return work(0);
+      }
+      await gate();
+      let lease = tryAcquire();
+      while (lease === null) {
+        acquireWaiting = true;
+        poolRecords.push({ action: 'acquire', outcome: 'none idle, waits' });
+        await gate();
+        lease = tryAcquire();
+      }
+      acquireWaiting = false;
+      leased = lease;
+      poolRecords.push({ action: 'acquire', outcome: `connection-${lease}` });
+      try {
+        return await work(lease);
+      } finally {
+        if (Atomics.compareExchange(slots, lease, 1, 0) !== 1) throw new Error(`connection ${lease} was not checked out`);
+      }
+    };
+
+    await program();
     send({ kind: 'done', records: takeRecords(), state: state() });
-    for (const db of connections) db.close();
-  },
-  (error: unknown) => {
+  } catch (error) {
     send({ kind: 'failed', records: takeRecords(), state: state(), error: sqliteCodeOf(error) ?? (error instanceof Error ? error.message : String(error)) });
+  } finally {
     for (const db of connections) if (db.open) db.close();
-  },
-);
+  }
+}

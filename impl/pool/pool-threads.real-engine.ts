@@ -7,12 +7,14 @@
  * - `pool`: K slots in shared memory (compare-and-swap), each thread's connection for slot k opened in that
  *   thread before the first step (a connection cannot move between threads);
  * - `shared` is refused: one better-sqlite3 connection cannot be used by several threads.
- * Fresh threads per run; every thread is terminated and the folder removed by close(), also after a failure.
+ * Threads start every run from nothing (pooled, not started anew); close() gives back those that finished,
+ * terminates the others and removes the folder, also after a failure.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { abortRun, releaseGate, WorkerPool } from '../async/worker-pool.js';
 import type { RealStepRecord } from '../engine-seam.js';
 import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { CounterObserver, createCounterDatabase } from '../retry/counter-database.js';
@@ -20,7 +22,8 @@ import type { PoolObservation, PoolRealRun, PoolRunOptions, PoolWorkerView } fro
 import { connectionCount } from './pool.real-engine.js';
 import type { PoolThreadData, PoolThreadMessage, PoolThreadState } from './pool-thread.protocol.js';
 
-const WORKER_URL = new URL('./pool-thread.worker.js', import.meta.url);
+/** The threads, reused from run to run (each run starts from nothing: see ../async/worker-pool.ts). */
+const THREADS = new WorkerPool(new URL('./pool-thread.worker.js', import.meta.url));
 
 import { SHARED_ON_THREADS } from './shared-on-threads.js';
 
@@ -31,6 +34,8 @@ type ThreadStatus = 'parked' | 'done' | 'failed';
 interface ThreadSlot {
   readonly worker: Worker;
   status: ThreadStatus;
+  /** The worker itself died (an 'error' event): it cannot serve another run. */
+  crashed: boolean;
   error: string | null;
   state: PoolThreadState;
   /** Messages not yet taken by the driver, and the driver's wait for the next one. */
@@ -67,7 +72,13 @@ export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolR
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    await Promise.all(threads.map((t) => t.worker.terminate().catch(() => undefined)));
+    await Promise.all(
+      threads.map(async (t, i) => {
+        // A thread still inside its program is asked to abort it; one that ends can serve another run.
+        const ended = t.status !== 'parked' || (await abortRun(controlWords, i, untilEnd(t)));
+        await THREADS.giveBack(t.worker, ended && !t.crashed);
+      }),
+    );
     observer?.close();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -78,6 +89,10 @@ export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolR
     return new Promise((resolve) => {
       slot.expect = resolve;
     });
+  };
+  /** The thread's last message of the run, after an abort (gates post nothing more once aborted). */
+  const untilEnd = async (slot: ThreadSlot): Promise<void> => {
+    while (slot.status === 'parked') absorb(slot, await next(slot));
   };
   const absorb = (slot: ThreadSlot, message: PoolThreadMessage): void => {
     slot.state = message.state;
@@ -101,11 +116,15 @@ export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolR
     observer = new CounterObserver(file);
     for (const [i] of actors.entries()) {
       const data: PoolThreadData = { index: i, file, journal, mode, scheme, poolSize, busyTimeoutMs, control, slots: poolSlots };
-      const worker = new Worker(WORKER_URL, { workerData: data });
-      const slot: ThreadSlot = { worker, status: 'parked', error: null, state: { leased: null, using: false, waiting: false }, inbox: [], expect: null };
+      const worker = THREADS.borrow();
+      const slot: ThreadSlot = { worker, status: 'parked', error: null, crashed: false, state: { leased: null, using: false, waiting: false }, inbox: [], expect: null };
       worker.on('message', (message: PoolThreadMessage) => deliver(slot, message));
-      worker.on('error', (error) => deliver(slot, { kind: 'failed', records: [], state: slot.state, error: error.message }));
+      worker.on('error', (error) => {
+        slot.crashed = true;
+        deliver(slot, { kind: 'failed', records: [], state: slot.state, error: error.message });
+      });
       threads.push(slot);
+      worker.postMessage({ kind: 'run', data });
     }
     // Every thread has opened its connections and parked at its first gate before anybody steps.
     for (const slot of threads) {
@@ -154,8 +173,7 @@ export async function openPoolThreadsRun(options: PoolRunOptions): Promise<PoolR
       if (slot === undefined) throw new RangeError(`no actor ${actor}`);
       if (slot.status !== 'parked') throw new Error(`${actors[actor]} cannot step: it has finished`);
       const arrival = next(slot);
-      Atomics.store(controlWords, actor, 1);
-      Atomics.notify(controlWords, actor);
+      releaseGate(controlWords, actor);
       const message = await arrival;
       absorb(slot, message);
       refreshCounter();

@@ -19,7 +19,7 @@ import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import type { StatementKind, StatementRunner } from '../tickets/ticket-repository.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
-import { CounterObserver, createCounterDatabase } from '../retry/counter-database.js';
+import { CounterObserver, createCounterDatabase, openCounterConnection } from '../retry/counter-database.js';
 import { CounterRepository, type CounterBeginMode } from '../retry/counter-repository.js';
 import { systemClock } from '../retry/retry-decorator.js';
 import { ConnectionPool, type Lease } from './connection-pool.js';
@@ -124,7 +124,7 @@ export async function openPoolRun(options: PoolRunOptions): Promise<PoolRealRun>
     observer = new CounterObserver(file);
 
     // The connections: opened before anyone steps (for the pool: warmed), so that no step opens one.
-    const open = (): Database.Database => new Database(file, { timeout: 0, fileMustExist: true });
+    const open = (): Database.Database => openCounterConnection(file);
     let connections: readonly Database.Database[];
     if (options.scheme === 'pool') {
       pool = new ConnectionPool(open, options.poolSize);

@@ -6,10 +6,23 @@ import Database from 'better-sqlite3';
 import { isBusyCode, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
 import { COUNTER_SCHEMA } from './counter-repository.js';
 
+/**
+ * A worker's connection to the counter database: busy timeout 0 (the lock-step runners emulate the busy
+ * handler) and synchronous=OFF, which skips fsync and changes no lock (test/impl/lock-step-driver.test.ts,
+ * "synchronous=OFF changes no outcome"), so a COMMIT does not wait for the disk.
+ */
+export function openCounterConnection(file: string): Database.Database {
+  const db = new Database(file, { timeout: 0, fileMustExist: true });
+  db.pragma('synchronous = OFF');
+  return db;
+}
+
 /** Creates the database at `file` with the counter at 0, in the given journal mode; no connection stays open. */
 export function createCounterDatabase(file: string, journal: 'delete' | 'wal'): void {
   const setup = new Database(file, { timeout: 0 });
   try {
+    // A scratch database: no fsync while it is made (it changes no lock, only durability of the setup).
+    setup.pragma('synchronous = OFF');
     setup.exec(COUNTER_SCHEMA);
     if (journal === 'wal') setup.pragma('journal_mode = WAL');
   } finally {

@@ -19,7 +19,7 @@ import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, type Gate, stepOneRecord } from '../gate/step-gate.js';
 import { LockStepStatementRunner, sqliteCodeOf } from '../tickets/tickets.real-engine.js';
-import { CounterObserver, createCounterDatabase } from './counter-database.js';
+import { CounterObserver, createCounterDatabase, openCounterConnection } from './counter-database.js';
 import { CounterRepository, type CounterBeginMode, type RetryPolicy } from './counter-repository.js';
 import type { Clock } from './retry-decorator.js';
 import { jitterStreamSeed, seededRandom } from './seeded-random.js';
@@ -114,7 +114,7 @@ export async function openRetryRun(options: RetryRunOptions): Promise<RetryRealR
 
     const gates = new LockStepGates(actors);
     const runners = actors.map((_, i) => {
-      const db = new Database(file, { timeout: 0, fileMustExist: true });
+      const db = openCounterConnection(file);
       handles.push(db);
       return new LockStepStatementRunner(db, gates.gate(i), options.journal, options.busyTimeoutMs);
     });

@@ -1,16 +1,21 @@
 /**
  * The shared HTTP client of seed 004 (luca-nrw-scraper, http/client.py), as its authors would write it in
- * TypeScript: a process-wide slot holding one client, filled on first use by an async getter.
+ * TypeScript: a process-wide slot holding one client, filled on first use by the getter.
  *
- * `getClientUnguarded` is the code as it shipped: it checks the slot, and if it is empty awaits the creation
- * of a client and then stores it. Between the check and the store there is an await, so a second task can
- * pass the same check and create a second client; one of them is overwritten and leaks its connection pool.
- * `getClientLocked` is the documented fix: the same body under an asyncio.Lock-like mutex.
+ * `getClientSync` is upstream's `get_client` before the fix (f68737a): it checks the slot and, if it is empty,
+ * makes the client and stores it, with no await in between; `getClientSyncAsyncioLocked` is upstream's fix
+ * (5cb4a38): the same body under a module-level asyncio lock; `getClientSyncThreadLocked` the same under a
+ * thread lock (lockstep's fix for threads). Called from a task on one event loop, each is one step.
+ *
+ * `getClientUnguarded` is lockstep's own: it awaits the creation between the check and the store, so that a
+ * second task can pass the same check on one event loop and create a second client (one of them is overwritten
+ * and leaks its connection pool); `getClientLocked` is that body under an asyncio-style lock.
  *
  * Every shared access and the await of the creation go through the task's TaskSteps (a gate first).
  */
 import { Agent } from 'node:http';
 import { AsyncMutex } from '../async/async-mutex.js';
+import { ThreadLock } from '../async/thread-lock.js';
 import type { TaskSteps } from '../async/task-steps.js';
 import { withLock } from '../async/with-lock.js';
 
@@ -20,10 +25,11 @@ export interface HttpClient {
   readonly agent: Agent;
 }
 
-/** The module-level state of client.py: the shared client, and the lock the fix added. */
+/** The module-level state of client.py: the shared client, and the lock the fix added (or a thread lock). */
 export class ClientSlot {
   client: HttpClient | null = null;
   readonly lock = new AsyncMutex();
+  readonly threadLock = new ThreadLock();
 }
 
 /** What one task brings to the getter: its steps, and the client factory (an async call: the await). */
@@ -34,7 +40,7 @@ export interface GetterTask {
 
 const nameOrNone = (client: HttpClient | null): string => client?.name ?? 'none';
 
-/** The code as it shipped: check, await the creation, store. */
+/** Lockstep's awaited getter: check, await the creation, store. */
 export async function getClientUnguarded(slot: ClientSlot, task: GetterTask): Promise<HttpClient> {
   const current = await task.steps.access('read client', () => slot.client, nameOrNone);
   if (current !== null) return current;
@@ -51,9 +57,52 @@ export async function getClientUnguarded(slot: ClientSlot, task: GetterTask): Pr
   return created;
 }
 
-/** The fix: the same check-create-store under the slot's lock. */
+/** Lockstep's awaited getter under the slot's asyncio-style lock. */
 export function getClientLocked(slot: ClientSlot, task: GetterTask): Promise<HttpClient> {
   return withLock(slot.lock, task.steps, () => getClientUnguarded(slot, task));
+}
+
+/** What a synchronous getter returns: the client, and whether this call made it. */
+export interface GotClient {
+  readonly client: HttpClient;
+  readonly created: boolean;
+}
+
+/** Upstream's `get_client` before the fix: check and store with no await between. */
+export function getClientSync(slot: ClientSlot, create: () => HttpClient): GotClient {
+  if (slot.client !== null) return { client: slot.client, created: false };
+  slot.client = create();
+  return { client: slot.client, created: true };
+}
+
+/**
+ * Upstream's fix: `async with _CLIENT_LOCK:` around the same body. On one event loop the lock is never found
+ * taken (its holder never yields while it holds it), so the acquire does not yield either.
+ */
+export function getClientSyncAsyncioLocked(slot: ClientSlot, owner: string, create: () => HttpClient): GotClient {
+  const attempt = slot.lock.acquire(owner);
+  if (attempt.kind !== 'acquired') throw new Error(`${owner} found the asyncio lock held by ${attempt.holder}: its holder yielded while holding it`);
+  try {
+    return getClientSync(slot, create);
+  } finally {
+    slot.lock.release(owner);
+  }
+}
+
+/** The same body under a thread lock. */
+export function getClientSyncThreadLocked(slot: ClientSlot, create: () => HttpClient): GotClient {
+  slot.threadLock.acquire();
+  try {
+    return getClientSync(slot, create);
+  } finally {
+    slot.threadLock.release();
+  }
+}
+
+/** A task calls a synchronous getter: at its turn (one gate), and the whole call runs before any other task. */
+export async function getClientFromTask(steps: TaskSteps, action: string, call: () => GotClient): Promise<HttpClient> {
+  const got = await steps.access(action, call, (g) => `${g.client.name} (${g.created ? 'created' : 'found'})`);
+  return got.client;
 }
 
 /**
@@ -66,6 +115,11 @@ export class ClientFactory {
   /** The task's `createClient`: one step at its gate, the await of the seed's `AsyncSession(...)`. */
   forTask(steps: TaskSteps): () => Promise<HttpClient> {
     return () => steps.access('await createClient()', () => this.open(steps.name), (client) => client.name);
+  }
+
+  /** A synchronous constructor for `by` (upstream's `AsyncSession(...)`, which has no await). */
+  maker(by: string): () => HttpClient {
+    return () => this.open(by);
   }
 
   get created(): readonly { readonly client: string; readonly by: string }[] {

@@ -8,20 +8,35 @@ import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
 import { RecordingSteps } from '../async/task-steps.js';
-import { ClientFactory, ClientSlot, getClientLocked, getClientUnguarded, type HttpClient } from './client-getter.js';
+import {
+  ClientFactory,
+  ClientSlot,
+  getClientFromTask,
+  getClientLocked,
+  getClientSync,
+  getClientSyncAsyncioLocked,
+  getClientSyncThreadLocked,
+  getClientUnguarded,
+  type HttpClient,
+} from './client-getter.js';
 
 export type SingletonGuard = 'unguarded' | 'locked';
 
 export interface SingletonRunOptions {
   readonly tasks: number;
   readonly guard: SingletonGuard;
+  /** `awaited` (the default): lockstep's getter; `sync`: upstream's, with no await in it. */
+  readonly body?: 'awaited' | 'sync';
+  /** The lock of a guarded synchronous getter (the awaited one always takes the asyncio-style lock). */
+  readonly lock?: 'asyncio' | 'thread';
 }
 
 /** The model's SingletonObservation, declared again (structurally the same). */
 export interface SingletonTaskView {
   readonly name: string;
-  readonly status: 'running' | 'waiting' | 'done';
+  readonly status: 'running' | 'waiting' | 'done' | 'failed';
   readonly client: string | null;
+  readonly error: string | null;
 }
 
 export interface SingletonObservation {
@@ -44,6 +59,15 @@ export async function openSingletonRun(options: SingletonRunOptions): Promise<Si
   const gates = new LockStepGates(actors);
   const steps = actors.map((name, i) => new RecordingSteps(name, gates.gate(i)));
   const getClient = guard === 'locked' ? getClientLocked : getClientUnguarded;
+  const lockKind = options.lock ?? 'asyncio';
+  const syncProgram = (i: number) => {
+    const name = actors[i]!;
+    const make = factory.maker(name);
+    if (guard === 'unguarded') return () => getClientFromTask(steps[i]!, 'get_client()', () => getClientSync(slot, make));
+    return lockKind === 'asyncio'
+      ? () => getClientFromTask(steps[i]!, 'get_client() under the asyncio lock', () => getClientSyncAsyncioLocked(slot, name, make))
+      : () => getClientFromTask(steps[i]!, 'get_client() under the thread lock', () => getClientSyncThreadLocked(slot, make));
+  };
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -52,7 +76,7 @@ export async function openSingletonRun(options: SingletonRunOptions): Promise<Si
   };
   try {
     for (const [i, s] of steps.entries()) {
-      await gates.start(i, () => getClient(slot, { steps: s, createClient: factory.forTask(s) }));
+      await gates.start(i, options.body === 'sync' ? syncProgram(i) : () => getClient(slot, { steps: s, createClient: factory.forTask(s) }));
     }
   } catch (error) {
     await close();
@@ -63,13 +87,13 @@ export async function openSingletonRun(options: SingletonRunOptions): Promise<Si
     const name = actors[i]!;
     switch (gates.status(i)) {
       case 'done':
-        return { name, status: 'done', client: (gates.value(i) as HttpClient).name };
+        return { name, status: 'done', client: (gates.value(i) as HttpClient).name, error: null };
       case 'failed':
         throw new Error(`${name} failed: ${String(gates.error(i))}`);
       case 'idle':
       case 'parked':
       case 'running':
-        return { name, status: steps[i]!.waiting ? 'waiting' : 'running', client: null };
+        return { name, status: steps[i]!.waiting ? 'waiting' : 'running', client: null, error: null };
     }
   };
 

@@ -4,6 +4,7 @@
  * real engines.
  */
 import type { ScenarioDefinition } from '../scenario-binding.js';
+import { leakedTransactionScenario } from './leaked-transaction.scenario.js';
 import { lifecycleScenario } from './lifecycle.scenario.js';
 import { lostUpdateScenario } from './lost-update.scenario.js';
 import { poolScenario } from './pool.scenario.js';
@@ -24,6 +25,7 @@ export const DEFINITIONS: readonly AnyDefinition[] = [
   poolScenario as unknown as AnyDefinition,
   singletonScenario as unknown as AnyDefinition,
   lostUpdateScenario as unknown as AnyDefinition,
+  leakedTransactionScenario as unknown as AnyDefinition,
 ];
 
 export function findDefinition(name: string): AnyDefinition | undefined {

@@ -1,5 +1,6 @@
 /** Every scenario lockstep knows, bound to both engines, in catalogue order. */
 import type { ScenarioBinding } from '../scenario-binding.js';
+import { leakedTransactionBinding } from './leaked-transaction.binding.js';
 import { lifecycleBinding } from './lifecycle.binding.js';
 import { lostUpdateBinding } from './lost-update.binding.js';
 import { poolBinding } from './pool.binding.js';
@@ -20,6 +21,7 @@ export const SCENARIOS: readonly AnyBinding[] = [
   poolBinding as unknown as AnyBinding,
   singletonBinding as unknown as AnyBinding,
   lostUpdateBinding as unknown as AnyBinding,
+  leakedTransactionBinding as unknown as AnyBinding,
 ];
 
 export function findBinding(name: string): AnyBinding | undefined {

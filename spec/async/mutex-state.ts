@@ -68,3 +68,59 @@ export function releaseStep(mutex: MutexState, nameOf: (actor: number) => string
   const released = releaseMutex(mutex);
   return { mutex: released.mutex, event: { type: 'LOCK_RELEASED' }, action: RELEASE_LOCK, outcome: released.handedTo === null ? 'free' : `handed to ${nameOf(released.handedTo)}` };
 }
+
+/**
+ * An asyncio.Lock used from several threads, each running its own event loop (Python 3.10+, asyncio/locks.py
+ * and mixins.py). Its state is the same as above, plus the loop it is bound to: the lock is not bound when it
+ * is made; the first acquire that has to wait binds it to that caller's running loop (`_get_loop()`), and any
+ * later acquire that has to wait from another loop raises RuntimeError ("is bound to a different event loop").
+ * An acquire that finds the lock free and nobody waiting takes it without looking at the loop at all. The
+ * lock has no thread safety of its own; on CPython 3.11 its fast path (the check of `_locked` and the store)
+ * has no point where the interpreter switches threads, so that check-and-take is one step here.
+ */
+export interface LoopBoundMutexState extends MutexState {
+  /** The loop (here: the thread, by actor index) the lock is bound to, or null. */
+  readonly loop: number | null;
+}
+
+export const FREE_LOOP_BOUND_MUTEX: LoopBoundMutexState = { holder: null, queue: [], loop: null };
+
+export type LoopBoundAttempt =
+  | { readonly kind: 'acquired'; readonly mutex: LoopBoundMutexState }
+  | { readonly kind: 'queued'; readonly mutex: LoopBoundMutexState; readonly holder: number; readonly bound: boolean }
+  | { readonly kind: 'refused'; readonly mutex: LoopBoundMutexState; readonly boundTo: number };
+
+export function acquireLoopBound(mutex: LoopBoundMutexState, actor: number, loop: number): LoopBoundAttempt {
+  if (mutex.holder === null && mutex.queue.length === 0) return { kind: 'acquired', mutex: { ...mutex, holder: actor } };
+  if (mutex.loop !== null && mutex.loop !== loop) return { kind: 'refused', mutex, boundTo: mutex.loop };
+  return {
+    kind: 'queued',
+    mutex: { holder: mutex.holder, queue: [...mutex.queue, actor], loop },
+    holder: mutex.holder ?? mutex.queue[0]!,
+    bound: mutex.loop === null,
+  };
+}
+
+/** `acquire lock` on a loop-bound lock: taken, queued (binding the lock to this loop if it was not yet bound), or RuntimeError. */
+export function acquireLoopBoundStep(
+  mutex: LoopBoundMutexState,
+  actor: number,
+  loop: number,
+  nameOf: (actor: number) => string,
+): { readonly mutex: LoopBoundMutexState; readonly outcome: string; readonly kind: LoopBoundAttempt['kind'] } {
+  const attempt = acquireLoopBound(mutex, actor, loop);
+  switch (attempt.kind) {
+    case 'acquired':
+      return { mutex: attempt.mutex, outcome: 'acquired', kind: attempt.kind };
+    case 'queued':
+      return { mutex: attempt.mutex, outcome: `held by ${nameOf(attempt.holder)}, waits${attempt.bound ? ` (binds the lock to ${nameOf(actor)}'s loop)` : ''}`, kind: attempt.kind };
+    case 'refused':
+      return { mutex: attempt.mutex, outcome: `RuntimeError: the lock is bound to ${nameOf(attempt.boundTo)}'s loop`, kind: attempt.kind };
+  }
+}
+
+/** `release lock` on a loop-bound lock: handed to the first waiter, or free; the binding stays. */
+export function releaseLoopBound(mutex: LoopBoundMutexState): { readonly mutex: LoopBoundMutexState; readonly handedTo: number | null } {
+  const released = releaseMutex(mutex);
+  return { mutex: { ...released.mutex, loop: mutex.loop }, handedTo: released.handedTo };
+}

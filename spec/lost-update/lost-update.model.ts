@@ -10,7 +10,7 @@ import type { ExposedWorld, ScenarioModel, StepRecord, WorldKey } from '../scena
 import { actorStatusOf, exposeActors, exposedActor } from '../exposed-world.js';
 import { acquireStep, FREE_MUTEX, mutexLabel, releaseStep, waitStep } from '../async/mutex-state.js';
 import type { MutexState } from '../async/mutex-state.js';
-import type { PenaltyTaskEvent, PenaltyTaskState } from './penalty-task.machine.js';
+import type { PenaltyBody, PenaltyTaskEvent, PenaltyTaskState } from './penalty-task.machine.js';
 import { penaltyTaskMachine } from './penalty-task.machine.js';
 import type { LostUpdateObservation, PenaltyTaskStatus } from './lost-update.observation.js';
 import { hostName, penaltyFor, taskName } from './lost-update.observation.js';
@@ -26,6 +26,8 @@ export interface LostUpdateParams {
   readonly hosts: number;
   readonly guard: LostUpdateGuard;
   readonly runtime?: LostUpdateRuntime;
+  /** `awaited` (the default, lockstep's own) or `sync` (upstream: no await inside the read-modify-write). */
+  readonly body?: PenaltyBody;
 }
 
 type TaskSnapshot = SnapshotFrom<typeof penaltyTaskMachine>;
@@ -48,13 +50,17 @@ const ASKING: readonly PenaltyTaskState[] = ['locking', 'waiting', 'reading'];
 
 export function createLostUpdateModel(params: LostUpdateParams): ScenarioModel<LostUpdateWorld, LostUpdateObservation> {
   const { tasks: count, hosts, guard } = params;
-  const reportAction = (params.runtime ?? 'async') === 'async' ? 'await metrics.record()' : 'metrics.record()';
+  const runtime = params.runtime ?? 'async';
+  const body = params.body ?? 'awaited';
+  const reportAction = runtime === 'async' ? 'await metrics.record()' : 'metrics.record()';
+  // A synchronous body on one event loop: nothing else runs until it returns.
+  const atomic = body === 'sync' && runtime === 'async';
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`tasks must be a positive integer, got ${String(count)}`);
   if (!Number.isInteger(hosts) || hosts < 1) throw new RangeError(`hosts must be a positive integer, got ${String(hosts)}`);
   const actors = Array.from({ length: count }, (_, i) => taskName(i));
   const hostCount = Math.min(hosts, count);
   const initial: LostUpdateWorld = {
-    tasks: actors.map((_, i) => initialTransition(penaltyTaskMachine, { guarded: guard === 'locked', host: i % hosts })[0]),
+    tasks: actors.map((_, i) => initialTransition(penaltyTaskMachine, { guarded: guard === 'locked', host: i % hosts, body, atomic })[0]),
     failures: Array.from({ length: hostCount }, () => 0),
     wrote: actors.map(() => false),
     mutex: FREE_MUTEX,
@@ -88,6 +94,19 @@ export function createLostUpdateModel(params: LostUpdateParams): ScenarioModel<L
         const lock = state === 'locking' ? acquireStep(world.mutex, actor, taskName) : waitStep(world.mutex, actor, taskName);
         next = { ...world, mutex: lock.mutex };
         ({ event, action, outcome } = lock);
+        break;
+      }
+      case 'penalizing': {
+        if (world.mutex.holder !== null) throw new RangeError(`${name} cannot take the lock inside one step: it is held`);
+        const failures = world.failures[host]! + 1;
+        const counts = world.failures.slice();
+        counts[host] = failures;
+        const wrote = world.wrote.slice();
+        wrote[actor] = true;
+        next = { ...world, failures: counts, wrote };
+        event = { type: 'PENALIZED' };
+        action = task.context.guarded ? `penalize ${hostText} under the lock` : `penalize ${hostText}`;
+        outcome = `failures ${failures}, penalty ${penaltyFor(failures)} s`;
         break;
       }
       case 'reading': {
@@ -145,8 +164,17 @@ export function createLostUpdateModel(params: LostUpdateParams): ScenarioModel<L
     return JSON.stringify([world.tasks.map((t) => [t.value, t.context.seen]), world.failures, world.wrote, world.mutex.holder, world.mutex.queue]) as WorldKey;
   }
 
+  /**
+   * The dangerous windows: a task between its read and its write while another task of the same host has not
+   * yet read, or is between them too. A call that is one step has no such window; there the window is that two
+   * penalties of one host are pending at once (the tasks that would race, if anything could come between).
+   */
   function notable(world: LostUpdateWorld): string[] {
     const tags = new Set<string>();
+    if (atomic) {
+      const pending = world.tasks.filter((t) => stateOf(t) !== 'done').map((t) => t.context.host);
+      if (new Set(pending).size < pending.length) tags.add('two-penalties-of-one-host-pending');
+    }
     world.tasks.forEach((task, i) => {
       if (!IN_WINDOW.includes(stateOf(task))) return;
       world.tasks.forEach((other, j) => {

@@ -2,19 +2,26 @@
  * One task calling the shared-client getter of seed 004 (luca-nrw-scraper), as the code runs: each state names
  * the task's next step, the answer of that step is the event.
  *
- * unguarded (as shipped): read the slot; if a client is there, return it; otherwise await the creation of a
- * client, then store it in the slot and return it. locked (the fix): the same, between acquiring the slot's
- * asyncio-style lock (queueing and waiting for the hand-over when it is taken) and releasing it.
+ * The body reads the slot; if a client is there, returns it; otherwise creates a client, stores it in the slot
+ * and returns it. Lockstep's `unguarded` awaits the creation (a yield point upstream does not have); upstream's
+ * `get_client` creates it synchronously. `guarded`: the same between acquiring the slot's lock (queueing and
+ * waiting for the hand-over when it is taken, or refused with RuntimeError by an asyncio lock bound to another
+ * thread's loop) and releasing it. `atomic`: the whole call is one step (a body with no await on one event
+ * loop, where an uncontended asyncio lock is taken without yielding).
  */
 import { assign, setup } from 'xstate';
 
 export interface GetterTaskInput {
   readonly guarded: boolean;
+  /** The whole call is one step. */
+  readonly atomic: boolean;
 }
 
 export interface GetterTaskContext extends GetterTaskInput {
   /** The client this task created or found (what the getter returns). */
   readonly client: number | null;
+  /** What the getter raised, when it failed. */
+  readonly error: string | null;
 }
 
 export type GetterTaskEvent =
@@ -25,9 +32,11 @@ export type GetterTaskEvent =
   | { readonly type: 'CLIENT_MISSING' }
   | { readonly type: 'CLIENT_CREATED'; readonly client: number }
   | { readonly type: 'CLIENT_ASSIGNED' }
-  | { readonly type: 'LOCK_RELEASED' };
+  | { readonly type: 'LOCK_RELEASED' }
+  | { readonly type: 'CALLED'; readonly client: number }
+  | { readonly type: 'LOCK_REFUSED'; readonly error: string };
 
-export type GetterTaskState = 'starting' | 'locking' | 'waiting' | 'reading' | 'creating' | 'assigning' | 'releasing' | 'done';
+export type GetterTaskState = 'starting' | 'calling' | 'locking' | 'waiting' | 'reading' | 'creating' | 'assigning' | 'releasing' | 'done' | 'failed';
 
 export const getterTaskMachine = setup({
   types: {
@@ -37,20 +46,28 @@ export const getterTaskMachine = setup({
   },
   guards: {
     isGuarded: ({ context }) => context.guarded,
+    isAtomic: ({ context }) => context.atomic,
   },
   actions: {
-    keepClient: assign({ client: ({ context, event }) => (event.type === 'CLIENT_FOUND' || event.type === 'CLIENT_CREATED' ? event.client : context.client) }),
+    keepClient: assign({
+      client: ({ context, event }) => (event.type === 'CLIENT_FOUND' || event.type === 'CLIENT_CREATED' || event.type === 'CALLED' ? event.client : context.client),
+    }),
+    recordError: assign({ error: ({ event }) => (event.type === 'LOCK_REFUSED' ? event.error : null) }),
   },
 }).createMachine({
   id: 'getterTask',
-  context: ({ input }) => ({ ...input, client: null }),
+  context: ({ input }) => ({ ...input, client: null, error: null }),
   initial: 'starting',
   states: {
     starting: {
-      always: [{ guard: 'isGuarded', target: 'locking' }, { target: 'reading' }],
+      always: [{ guard: 'isAtomic', target: 'calling' }, { guard: 'isGuarded', target: 'locking' }, { target: 'reading' }],
+    },
+    /** The whole call in one step. */
+    calling: {
+      on: { CALLED: { target: 'done', actions: 'keepClient' } },
     },
     locking: {
-      on: { LOCK_ACQUIRED: 'reading', LOCK_QUEUED: 'waiting' },
+      on: { LOCK_ACQUIRED: 'reading', LOCK_QUEUED: 'waiting', LOCK_REFUSED: { target: 'failed', actions: 'recordError' } },
     },
     /** Queued behind the holder; steps again only once the lock has been handed to it. */
     waiting: {
@@ -76,5 +93,7 @@ export const getterTaskMachine = setup({
       on: { LOCK_RELEASED: 'done' },
     },
     done: { type: 'final' },
+    /** The getter raised (the lock refused it). */
+    failed: { type: 'final' },
   },
 });

@@ -2,13 +2,15 @@
  * What the singleton scenario lets a property see, on either engine: each task's state and the client its
  * getter returned, every client created (and by whom), and the client the shared slot holds.
  */
-export type SingletonTaskStatus = 'running' | 'waiting' | 'done';
+export type SingletonTaskStatus = 'running' | 'waiting' | 'done' | 'failed';
 
 export interface SingletonTaskView {
   readonly name: string;
   readonly status: SingletonTaskStatus;
   /** The client the getter returned (when done). */
   readonly client: string | null;
+  /** What the getter raised (when failed). */
+  readonly error: string | null;
 }
 
 export interface SingletonObservation {

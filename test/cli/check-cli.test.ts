@@ -111,6 +111,13 @@ describe('lockstep list / check / replay / docs (command line)', function () {
     assert.equal(immediate.status, 0, immediate.stdout);
   });
 
+  it('stale-race with one contender runs (the same --contenders range as check stale-lock) and warns that it never met the race', () => {
+    const ran = lockstep(['stale-race', '--variant', 'tombstone', '--contenders', '1', '--runs', '2']);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.match(ran.stdout, /^runs where two contenders read the dead pid \(the dangerous window\): 0 of 2$/m);
+    assert.match(ran.stdout, /^warning: the dangerous window was never reached \(one contender has no rival\), so these runs show nothing about the race$/m);
+  });
+
   it('replay refuses a hand-edited trace: bad or unknown parameters, a schedule cut short or run past the end', () => {
     withTempDir((dir) => {
       const file = path.join(dir, 't.json');
@@ -142,8 +149,8 @@ describe('lockstep list / check / replay / docs (command line)', function () {
       ['--json with --mermaid', ['check', 'tickets', '--json', '--mermaid'], /--json and --mermaid/],
       ['an unknown option', ['check', 'tickets', '--frobnicate'], /--frobnicate/],
       ['replay without a file', ['replay'], /missing TRACE \(a trace JSON file/],
-      ['replay of a missing file', ['replay', '/nonexistent/trace.json'], /cannot read \/nonexistent\/trace.json: ENOENT/],
-      ['docs of a missing page', ['docs', '--check', '/nonexistent/page.md'], /cannot read \/nonexistent\/page.md: ENOENT/],
+      ['replay of a missing file', ['replay', '/nonexistent/trace.json'], /cannot read TRACE '\/nonexistent\/trace.json': no such file \(expected a trace JSON file/],
+      ['docs of a missing page', ['docs', '--check', '/nonexistent/page.md'], /cannot read PAGE '\/nonexistent\/page.md': no such file \(expected a Markdown page of docs\/\)$/],
       ['bench with an argument', ['bench', 'now'], /bench takes no arguments/],
       ['barrier with too many workers', ['barrier', '--workers', '99', '--mode', 'deferred'], /--workers must be an integer/],
       ['barrier with a bad mode', ['barrier', '--workers', '2', '--mode', 'exclusive'], /--mode must be deferred or immediate/],

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { defineScenario, explore, openExplorer, ReplayTokenError } from '../../sim/index.js';
 
@@ -15,6 +16,20 @@ const setup = (db: Database.Database): void => {
 const leftovers = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith('lockstep-explore-'));
 
 describe('explore(): faults in user code', () => {
+  // A TMPDIR of this suite's own, so that "nothing left behind" is judged on what these runs made, not on the
+  // folders of other processes sharing the machine's temporary folder.
+  const outer = process.env.TMPDIR;
+  let own = '';
+  before(() => {
+    own = mkdtempSync(join(tmpdir(), 'faults-suite-'));
+    process.env.TMPDIR = own;
+  });
+  after(() => {
+    if (outer === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = outer;
+    rmSync(own, { recursive: true, force: true });
+  });
+
   it("an actor that throws is that actor's failure, with its message, not a crash", async () => {
     const scenario = defineScenario({
       name: 'thrower',

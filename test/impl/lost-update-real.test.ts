@@ -4,7 +4,7 @@
 // observation. The same for the thread form (worker threads over a SharedArrayBuffer, a ticket lock).
 import assert from 'node:assert/strict';
 import { DirectSteps } from '../../impl/async/task-steps.js';
-import { HostTable, penalizeHostLocked, penalizeHostUnguarded, penaltyFor, RunMetrics } from '../../impl/lost-update/host-penalties.js';
+import { HostTable, penalizeFromTask, penalizeHostLocked, penalizeHostSync, penalizeHostUnguarded, penaltyFor, RunMetrics } from '../../impl/lost-update/host-penalties.js';
 import { openLostUpdateRun } from '../../impl/lost-update/lost-update.real-engine.js';
 import { openLostUpdateThreadsRun } from '../../impl/lost-update/lost-update-threads.real-engine.js';
 import { SharedHostTable } from '../../impl/lost-update/shared-host-table.js';
@@ -33,6 +33,12 @@ describe('impl/lost-update: the real async circuit breaker', function () {
 
   it('plain event loop, 3 concurrent penalties of one host: unguarded counts 1 failure (2 lost), though 3 were reported', async () => {
     assert.deepEqual(await penalizeConcurrently('unguarded', 3), { state: { failures: 1, penaltySeconds: 30 }, reported: 3 });
+  });
+
+  it('plain event loop, 3 concurrent penalties of one host with the synchronous body (upstream): all 3 count, with no lock', async () => {
+    const table = new HostTable();
+    await Promise.all(Array.from({ length: 3 }, (_, i) => penalizeFromTask(new DirectSteps(`task-${i}`), 'host-a', () => penalizeHostSync(table, 'host-a'), false)));
+    assert.deepEqual(table.hosts.get('host-a'), { failures: 3, penaltySeconds: 120 });
   });
 
   it('plain event loop, 3 concurrent penalties of one host: locked counts all 3', async () => {

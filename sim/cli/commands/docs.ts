@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blockBody, DocsFormatError, fillBlocks, findBlocks } from '../../docs/generated-blocks.js';
 import { UsageError } from '../usage-error.js';
+import { readInputFile } from '../input-file.js';
 import { defineCommand } from '../options/command.js';
 import { flag } from '../options/option.js';
 
@@ -34,12 +35,7 @@ export const docsCommand = defineCommand({
     const pages = positionals.length > 0 ? [...positionals] : listPages();
     let drift = 0;
     for (const page of pages) {
-      let text: string;
-      try {
-        text = readFileSync(page, 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read ${page}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
+      const text = readInputFile(page, 'PAGE', 'a Markdown page of docs/', false);
       let blocks;
       try {
         blocks = findBlocks(text);
@@ -63,7 +59,13 @@ export const docsCommand = defineCommand({
       const stale = blocks.filter((block, i) => text.slice(block.start, block.end) !== bodies[i] || staleFiles.has(i));
       for (const block of stale) process.stdout.write(`${page} line ${block.line}: 'lockstep ${block.args.join(' ')}' ${check ? 'differs from what the tool prints now' : 'refreshed'}\n`);
       drift += stale.length;
-      if (!check && filled !== text) writeFileSync(page, filled);
+      if (!check && filled !== text) {
+        try {
+          writeFileSync(page, filled);
+        } catch (error) {
+          throw new UsageError(`cannot write PAGE '${page}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (expected a writable Markdown page; --check writes nothing)`);
+        }
+      }
     }
     process.stdout.write(`${pages.length} pages, ${drift} ${check ? 'stale' : 'refreshed'} blocks\n`);
     return check && drift > 0 ? 1 : 0;

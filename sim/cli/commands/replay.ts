@@ -3,7 +3,6 @@
  * and judges it. Exit 1 when the replay breaks a property, or when its steps differ from the saved ones (on
  * the real engine: from the model's); 0 when it holds and agrees; 2 on a bad trace file.
  */
-import { readFileSync } from 'node:fs';
 import { replayOnReal } from '../../real-replay.js';
 import { replaySchedule, ScheduleError } from '../../run-schedule.js';
 import { findBinding } from '../../scenarios/index.js';
@@ -14,6 +13,7 @@ import { modelTrace, realTrace } from '../../trace-builder.js';
 import type { TraceHeader } from '../../trace-builder.js';
 import type { Property } from '../../../properties/property.js';
 import { UsageError } from '../usage-error.js';
+import { readInputFile } from '../input-file.js';
 import { defineCommand } from '../options/command.js';
 import { choice } from '../options/option.js';
 import { jsonOption } from '../options/shared-options.js';
@@ -32,27 +32,24 @@ export const replayCommand = defineCommand({
   examples: ['lockstep check tickets --variant deferred --trace-out t.json; lockstep replay t.json --engine real'],
   async run({ positionals, values }) {
     const file = positionals[0]!;
-    let text: string;
-    try {
-      text = readFileSync(file === '-' ? 0 : file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+    // How messages name the trace: its path, or stdin for -.
+    const source = file === '-' ? 'stdin' : file;
+    const text = readInputFile(file, 'TRACE', 'a trace JSON file written by check --trace-out');
     let trace;
     try {
       trace = parseTrace(text);
     } catch (error) {
-      if (error instanceof TraceError) throw new UsageError(`${file}: ${error.message}`);
+      if (error instanceof TraceError) throw new UsageError(`${source}: ${error.message}`);
       throw error;
     }
     const binding = findBinding(trace.scenario);
-    if (binding === undefined) throw new UsageError(`${file}: unknown scenario '${trace.scenario}'`);
-    if (!binding.entry.variants.some((v) => v.name === trace.variant)) throw new UsageError(`${file}: unknown variant '${trace.variant}' of ${trace.scenario}`);
+    if (binding === undefined) throw new UsageError(`${source}: unknown scenario '${trace.scenario}'`);
+    if (!binding.entry.variants.some((v) => v.name === trace.variant)) throw new UsageError(`${source}: unknown variant '${trace.variant}' of ${trace.scenario}`);
     const engine: EngineName = values.engine ?? trace.engine;
     // The trace's parameters go through the same checks as the command line's: a hand-edited trace is input.
     const params: Record<string, string | number> = {};
     for (const key of Object.keys(trace.params)) {
-      if (!binding.params.some((p) => p.name === key)) throw new UsageError(`${file}: unknown parameter '${key}' of ${trace.scenario} (expected ${binding.params.map((p) => p.name).join(', ')})`);
+      if (!binding.params.some((p) => p.name === key)) throw new UsageError(`${source}: unknown parameter '${key}' of ${trace.scenario} (expected ${binding.params.map((p) => p.name).join(', ')})`);
     }
     for (const spec of binding.params) {
       const value = trace.params[spec.name];
@@ -60,25 +57,25 @@ export const replayCommand = defineCommand({
         params[spec.name] = spec.default;
         continue;
       }
-      if (typeof value !== typeof spec.default) throw new UsageError(`${file}: parameter '${spec.name}' must be a ${typeof spec.default}, got ${JSON.stringify(value)}`);
+      if (typeof value !== typeof spec.default) throw new UsageError(`${source}: parameter '${spec.name}' must be a ${typeof spec.default}, got ${JSON.stringify(value)}`);
       try {
         params[spec.name] = spec.parse(String(value));
       } catch (error) {
-        throw new UsageError(`${file}: parameter ${(error as Error).message}`);
+        throw new UsageError(`${source}: parameter ${(error as Error).message}`);
       }
     }
     let model;
     try {
       model = binding.model(trace.variant, params);
     } catch (error) {
-      throw new UsageError(`${file}: ${(error as Error).message}`);
+      throw new UsageError(`${source}: ${(error as Error).message}`);
     }
-    if (trace.schedule.some((a) => a >= model.actors.length)) throw new UsageError(`${file}: the schedule names an actor the scenario does not have (it has ${model.actors.length})`);
+    if (trace.schedule.some((a) => a >= model.actors.length)) throw new UsageError(`${source}: the schedule names an actor the scenario does not have (it has ${model.actors.length})`);
     let modelRun;
     try {
       modelRun = replaySchedule(model, binding.properties, trace.schedule);
     } catch (error) {
-      if (error instanceof ScheduleError) throw new UsageError(`${file}: ${error.message}`);
+      if (error instanceof ScheduleError) throw new UsageError(`${source}: ${error.message}`);
       throw error;
     }
     // A trace runs to the end of the run or stops at a violation; anything else judges nothing (or ignores steps).
@@ -86,12 +83,12 @@ export const replayCommand = defineCommand({
     const stillEnabled = model.enabled(replayWorld(model, modelRun.schedule));
     const ranOut = stillEnabled.length === 0;
     if (modelRun.schedule.length < trace.schedule.length && (modelRun.violation === null || ranOut)) {
-      throw new UsageError(`${file}: the run ends after ${modelRun.schedule.length} steps, but the schedule has ${trace.schedule.length}`);
+      throw new UsageError(`${source}: the run ends after ${modelRun.schedule.length} steps, but the schedule has ${trace.schedule.length}`);
     }
     const endsRun = modelRun.schedule.length === trace.schedule.length && ranOut;
     if (modelRun.violation === null && !endsRun) {
       const open = stillEnabled.map((a) => model.actors[a]);
-      throw new UsageError(`${file}: the schedule stops after ${trace.schedule.length} steps while ${open.join(', ')} can still step: a trace runs to the end or to a violation`);
+      throw new UsageError(`${source}: the schedule stops after ${trace.schedule.length} steps while ${open.join(', ')} can still step: a trace runs to the end or to a violation`);
     }
     const run =
       engine === 'sim'

@@ -79,6 +79,10 @@ export const staleRaceCommand = defineCommand({
     });
     if (options.json) printJson('stale-race', result);
     else process.stdout.write(renderStaleLockRace(result));
+    if (!options.json && result.twoHolders === 0 && result.bothSawStale === 0) {
+      // As check warns of a hold that never met its race: no run had two contenders read the dead pid.
+      process.stdout.write(`warning: the dangerous window was never reached (${options.contenders === 1 ? 'one contender has no rival' : 'no two contenders read the dead pid at once'}), so these runs show nothing about the race\n`);
+    }
     if (!options.json && result.twoHolders > 0) {
       // A free race is not a schedule: it cannot be replayed, only run again; the lock-step check replays one.
       const again = `lockstep stale-race ${argv.filter((a) => a !== '--json').join(' ')}`;
