@@ -50,26 +50,33 @@ export interface ScenarioEntry {
   readonly checkAllParams?: readonly Readonly<Record<string, string | number>>[];
 }
 
+/** The upstream repository of seeds 000 and 001, and the commits ../shared/seed-systems.md §1 reads. */
+const VOXLOGICA = 'VoxLogicA-Project/VoxLogicA-2';
+const VOXLOGICA_V1 = '02986bf0a72689d4c23325570f2b08a58cc1a356';
+const VOXLOGICA_V2 = '2451df076e4b04f0bb959a7187a5de3a99c473eb';
+const SEED_000 = '000_5f611420c1095247.txt';
+const SEED_001 = '001_1302624bc360a248.txt';
+
 /**
- * lifecycle's fault: the claimant dies before executing. The losers wait 300 s for a claim nobody will
- * complete and time out; the stale claim is only deleted by a process started after the 1 h threshold, which
- * executes the operation once (at-most-one-executor holds; every-waiter-gets-the-result does not).
+ * lifecycle's fault: the claimant dies before executing. The losers wait for a claim nobody will complete; a
+ * process started after the 1 h threshold runs the engine start's cleanup, which marks the claim failed, and
+ * then cannot claim the operation either (every-waiter-gets-the-result fails, whatever the variant).
  */
 const CRASH_AFTER_CLAIM: ParamsEntry = {
   params: { fault: 'crash-after-claim' },
-  summary: 'the claimant crashes after its claim: the waiters time out at 300 s; a worker started after the 1 h stale threshold deletes the claim and executes once',
+  summary: 'the claimant crashes after its claim: the waiters give up; a process started after the 1 h threshold marks the claim failed and cannot claim the operation either',
   expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
 };
 
 /**
- * lifecycle's other fault: the claimant stops for 3700 s with its claim held. The stale-claim cleanup cannot
- * tell it from a dead one: the late worker deletes the claim at t=3601s and executes, then the sleeper wakes
- * and executes again.
+ * lifecycle's other fault: the claimant stops for 3700 s with its claim held. The cleanup at the late
+ * process's start cannot tell it from a dead one and marks its claim failed; the sleeper wakes and executes
+ * (once: nobody else could claim), and in the fixed code its mark_completed turns the failed row completed.
  */
 const STALL_AFTER_CLAIM: ParamsEntry = {
   params: { fault: 'stall-after-claim' },
-  summary: 'the claimant stalls 3700 s after its claim: the late worker deletes the "stale" claim at t=3601s and executes, the claimant wakes and executes again',
-  expected: { verdict: 'violation', property: 'at-most-one-executor' },
+  summary: 'the claimant stalls 3700 s after its claim: the late process marks its live claim failed at t=3601s; the waiters are not served, nobody executes twice',
+  expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
 };
 
 export const CATALOGUE: readonly ScenarioEntry[] = [
@@ -93,28 +100,44 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
   },
   {
     name: 'lifecycle',
-    seed: '000_5f611420c1095247.txt (VoxLogicA-2)',
+    seed: `${SEED_000} (VoxLogicA-2)`,
     summary:
-      'workers claim one operation (INSERT OR IGNORE + read-back), the winner executes and stores, the others and a late waiter wait (300 s timeout) for a per-operation event or for callbacks fired by a notifier polling every 100 ms (scheduled only when a poll fires; stops when everybody else has finished); --fault crash-after-claim kills the claimant, --fault stall-after-claim pauses it, and either adds a worker started after the 1 h stale-claim threshold',
+      'workers claim one operation (INSERT OR IGNORE + read-back), the winner executes and stores, the others and a late waiter wait (300 s timeout) for a per-operation event or for callbacks fired by a notifier per process polling every 100 ms (scheduled only when a poll fires; stops when everybody else has finished); --fault crash-after-claim kills the claimant, --fault stall-after-claim pauses it, and either adds processes started after the 1 h stale-claim threshold (--late-workers), whose engine start cleans stale claims up (--cleanup); --start stale-completion begins with a completed row and no result',
     variants: [
       {
         name: 'missing-complete',
-        summary: 'callbacks + notifier, as shipped: store() but no mark_completed, so the notifier never sees completed and waiters time out',
+        summary: "callbacks + notifier, the write-up's wait (register, wait, fetch): store() but no mark_completed, so the notifier never sees completed and waiters time out",
+        provenance: {
+          kind: 'write-up',
+          seed: SEED_000,
+          note: "the root cause (store() and no mark_completed) and the redesign's wait as the write-up sketches it; a loser that reads the claim completed fetches at once, lockstep's shortcut (no version of VoxLogicA has it)",
+        },
         expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
         alsoUnder: [CRASH_AFTER_CLAIM, STALL_AFTER_CLAIM],
       },
       {
         name: 'fixed',
-        summary: 'callbacks + notifier with mark_completed right after store(): every waiter is woken by the next poll',
+        summary: "the write-up's fix: mark_completed right after store(); every waiter is woken by the next poll",
+        provenance: { kind: 'write-up', seed: SEED_000, note: 'the fix as the write-up gives it (mark_completed right after store), on the same path as missing-complete' },
         expected: { verdict: 'holds' },
         alsoUnder: [
           CRASH_AFTER_CLAIM,
           {
             params: { fault: 'crash-after-claim', staleMs: 60_000 },
-            summary: 'a stale threshold of 60 s: the late worker (t=61s) deletes the stale claim, executes, completes, and the notifier wakes the waiters before their 300 s',
+            summary: 'a stale threshold of 60 s does not help: the late process (t=61s) marks the claim failed, and nothing ever completes the operation',
+            expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+          },
+          {
+            params: { fault: 'crash-after-claim', staleMs: 60_000, cleanup: 'delete' },
+            summary: "lockstep's what-if, a cleanup that deletes stale claims: the late process (t=61s) claims afresh, executes, completes, and the notifier wakes the waiters before their 300 s",
             expected: { verdict: 'holds' },
           },
           STALL_AFTER_CLAIM,
+          {
+            params: { fault: 'stall-after-claim', cleanup: 'delete' },
+            summary: "lockstep's what-if, a cleanup that deletes stale claims: the late process deletes the live claim at t=3601s and executes, the sleeper wakes and executes again",
+            expected: { verdict: 'violation', property: 'at-most-one-executor' },
+          },
           {
             params: { fault: 'stall-after-claim', stallMs: 100_000 },
             summary: 'a stall of 100 s, shorter than the wait and the threshold: the claimant completes late, the notifier wakes the waiters, nobody else executes',
@@ -125,24 +148,87 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       {
         name: 'event-cleanup',
         summary: 'the first design: one event per operation, set by store(), popped by every waiter when its wait ends; a waiter that comes after the pop waits on a fresh event nobody sets',
+        provenance: {
+          kind: 'lockstep',
+          reason:
+            "the write-up's third thread (a waiter that creates a fresh event after the first one was cleaned up), with the pop in a finally so that it needs no earlier 300 s timeout; d3648d9 pops the event on a timeout only, and looks the result up before it waits",
+        },
         expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
         alsoUnder: [CRASH_AFTER_CLAIM, STALL_AFTER_CLAIM],
+      },
+      {
+        name: 'exists-first',
+        summary: "02986bf's wait: exists() and a failed status are checked before registering; no mark_completed, so only a waiter that registered before the store hangs",
+        provenance: {
+          kind: 'upstream',
+          repository: VOXLOGICA,
+          commit: VOXLOGICA_V1,
+          note: "wait_for_completion, mark_running, store()'s exists() check and the engine start's cleanup (running -> failed) as committed, no mark_completed; store() writes at once here (02986bf queues the write: that gap is the writer-gap scenario)",
+        },
+        expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+        alsoUnder: [
+          {
+            params: { fault: 'crash-after-claim', lateWorkers: 2 },
+            summary: 'the claimant crashes: the first later process marks the claim failed and both later processes fail at once ("Operation failed"): the operation is failed for every later run',
+            expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+          },
+          {
+            params: { start: 'stale-completion', workers: 2, lateWaiters: 0 },
+            summary: 'a completed row whose result an earlier run kept in memory: both callers are woken by the first poll and get "completed but result not found" (seed 001\'s cross-run message)',
+            expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+          },
+        ],
+      },
+      {
+        name: 'exists-first-fixed',
+        summary: "02986bf's wait with mark_completed right after store(): a waiter that registered before the store is woken by the next poll",
+        provenance: { kind: 'write-up', seed: SEED_001, note: "the seed-001 write-up's fix 2 (mark_completed right after store) on 02986bf's path; 2451df0 shipped it only for persisted results (fail-fast)" },
+        expected: { verdict: 'holds' },
+      },
+      {
+        name: 'fail-fast',
+        summary: "2451df0's wait: a caller in another process that finds the row running raises at once; a completed row without a result is deleted \"for retry\" before the wait raises",
+        provenance: {
+          kind: 'upstream',
+          repository: VOXLOGICA,
+          commit: VOXLOGICA_V2,
+          note: "_wait_for_result and wait_for_completion (allow_non_persistable=False), the synchronous store, is_persistable before mark_completed, the engine start's cleanup; every caller a process of its own (2451df0's in-process futures and memory cache are left out)",
+        },
+        expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+        alsoUnder: [
+          {
+            params: { start: 'stale-completion', workers: 2, lateWaiters: 0 },
+            summary: 'a completed row without a result: the first caller woken deletes it "for retry" and raises; the other claims afresh and executes (with 4 processes two of them execute: check ... --workers 4 --property at-most-one-executor)',
+            expected: { verdict: 'violation', property: 'every-waiter-gets-the-result' },
+          },
+        ],
       },
     ],
   },
   {
     name: 'writer-gap',
-    seed: '001_1302624bc360a248.txt (VoxLogicA-2), race 1; the redesign of 000',
-    summary: 'store() hands the result to a background writer; the operation is marked completed before the row lands, and the notifier can wake a waiter in between',
+    seed: `${SEED_001} (VoxLogicA-2), race 1; the redesign of 000`,
+    summary: 'store() hands the result to a background writer; the operation is marked completed before the row lands, and the notifier can wake a waiter in between; 2451df0 stores executed results synchronously instead',
     variants: [
       {
         name: 'queued',
         summary: 'store() only queues the write and returns; a waiter the notifier wakes in the gap finds neither the row nor a memory copy',
+        provenance: {
+          kind: 'write-up',
+          seed: SEED_001,
+          note: "race 1 as the write-up tells it: 02986bf's queued store() and SQLite-first retrieve(), with the mark_completed after store() of the working copy the write-up describes (02986bf's commit has none)",
+        },
         expected: { verdict: 'violation', property: 'completed-implies-retrievable' },
       },
       {
         name: 'memory-cache',
-        summary: 'the documented fix: memory copy before queueing, evicted after the row is written; retrieve reads memory, then SQLite',
+        summary: "the write-up's fix with 2451df0's read order: memory copy before queueing, evicted after the row is written; retrieve reads memory, then SQLite",
+        provenance: {
+          kind: 'upstream',
+          repository: VOXLOGICA,
+          commit: VOXLOGICA_V2,
+          note: "2451df0's queued store(), writer eviction and memory-first retrieve(); there the queued path serves constants and executed results take the synchronous path (persisted): the mark_completed after a queued store() is the write-up's",
+        },
         expected: { verdict: 'holds' },
         alsoUnder: [
           {
@@ -164,8 +250,31 @@ export const CATALOGUE: readonly ScenarioEntry[] = [
       },
       {
         name: 'db-first',
-        summary: 'the same fix, but retrieve reads SQLite first: the row lands and the copy is evicted between its two reads',
+        summary: "the write-up's fix as it was written, on code whose retrieve reads SQLite first: the row lands and the copy is evicted between its two reads",
+        provenance: {
+          kind: 'write-up',
+          seed: SEED_001,
+          note: "the fix the write-up gives (memory copy before queueing, eviction after the write, mark_completed) applied to the code it was written for, 02986bf's retrieve() that reads SQLite first; the memory-first order came with 2451df0 (memory-cache)",
+        },
         expected: { verdict: 'violation', property: 'completed-implies-retrievable' },
+      },
+      {
+        name: 'persisted',
+        summary: "2451df0's synchronous path: store at once, mark completed only if is_persistable(), threads wait on the claimant's future; one that looks for the future before the claimant registered it falls through and raises at once on the running row",
+        provenance: {
+          kind: 'upstream',
+          repository: VOXLOGICA,
+          commit: VOXLOGICA_V2,
+          note: '_execute_pure_operation, store(ensure_persisted=True), is_persistable, the futures table, _wait_for_result and wait_for_completion(allow_non_persistable=False) as committed; the reader is the goal that reads storage after the computation',
+        },
+        expected: { verdict: 'violation', property: 'every-caller-gets-the-result' },
+        alsoUnder: [
+          {
+            params: { fault: 'persist-busy', restart: 'after-threshold' },
+            summary: "the persist meets another process's write lock past the busy timeout: logged, memory copy kept, never marked completed; the next engine start after the 1 h threshold marks the row failed, and no later run can claim it",
+            expected: { verdict: 'violation', property: 'no-operation-stranded' },
+          },
+        ],
       },
     ],
   },

@@ -1,7 +1,9 @@
 /**
  * Properties of the storage backend with a background result writer (seed 001, VoxLogicA-2). Known bad
  * variants: writer-gap/queued and writer-gap/db-first violate completed-implies-retrievable; writer-gap with
- * the fault write-fails violates no-result-lost-after-restart.
+ * the fault write-fails violates no-result-lost-after-restart; writer-gap/persisted violates
+ * every-caller-gets-the-result (a caller that looks for the claimant's future too early raises), and with the
+ * fault persist-busy no-operation-stranded.
  */
 import type { ResultNotFound, WriterGapObservation } from '../spec/writer-gap/writer-gap.observation.js';
 import type { Property } from './property.js';
@@ -45,4 +47,37 @@ export const noResultLostAfterRestart: Property<WriterGapObservation> = {
   },
 };
 
-export const WRITER_GAP_PROPERTIES = [completedImpliesRetrievable, atMostOneExecutor, noResultLostAfterRestart] as const;
+/** Outcome. Nobody who asked for the operation failed (2451df0's raises included). */
+export const everyCallerGetsTheResult: Property<WriterGapObservation> = {
+  name: 'every-caller-gets-the-result',
+  kind: 'outcome',
+  claim: 'When the run ends, no caller has failed: every caller that returned got the result.',
+  check(observation) {
+    const failed = observation.callers.filter((c) => c.status === 'failed');
+    if (failed.length === 0) return null;
+    return failed.map((c) => `${c.name} failed: ${c.error ?? 'unknown error'}`).join('; ');
+  },
+};
+
+/**
+ * Outcome. A run that ended cleanly leaves the operation completed or unclaimed: a row left running or failed
+ * without a result can never be claimed again (mark_running only wins with its own INSERT), so no later run
+ * could compute it.
+ */
+export const noOperationStranded: Property<WriterGapObservation> = {
+  name: 'no-operation-stranded',
+  kind: 'outcome',
+  claim: 'When every caller has returned and the process restarts, the operation is completed or has no row: it is never left running or failed without a result.',
+  check(observation) {
+    const { restart } = observation;
+    if (restart === null) return 'the run ended before the restart';
+    // A crash in the middle of the run strands its own claim; that is lifecycle's crash-after-claim.
+    if (!restart.afterRun || restart.resultRow) return null;
+    if (restart.status === 'running' || restart.status === 'failed') {
+      return `after the restart the operation is ${restart.status} with no result row: mark_running never claims a row that exists, so no later run can compute it`;
+    }
+    return null;
+  },
+};
+
+export const WRITER_GAP_PROPERTIES = [completedImpliesRetrievable, atMostOneExecutor, noResultLostAfterRestart, everyCallerGetsTheResult, noOperationStranded] as const;

@@ -15,7 +15,12 @@ export interface CheckIdentity {
   readonly params: ScenarioParams;
 }
 
-export function checkCommandLine(check: CheckIdentity, binding: Pick<ScenarioBinding<never, never>, 'params'>): string {
+/** A binding narrowed by `check --property` says which property it is judged by alone. */
+export interface JudgedAlone {
+  readonly judgedAlone?: string;
+}
+
+export function checkCommandLine(check: CheckIdentity, binding: Pick<ScenarioBinding<never, never>, 'params'> & JudgedAlone): string {
   const parts = ['lockstep check', check.scenario, '--variant', check.variant, '--engine', check.engine, '--strategy', check.strategy];
   if (check.strategy !== 'exhaustive') parts.push('--runs', String(check.runs), '--seed', String(check.seed));
   if (check.strategy === 'exhaustive' && check.maxWorlds !== DEFAULT_EXHAUSTIVE_LIMITS.maxWorlds) parts.push('--max-worlds', String(check.maxWorlds));
@@ -23,5 +28,6 @@ export function checkCommandLine(check: CheckIdentity, binding: Pick<ScenarioBin
     const value = check.params[spec.name];
     if (value !== undefined && value !== spec.default) parts.push(`--${spec.flag}`, String(value));
   }
+  if (binding.judgedAlone !== undefined) parts.push('--property', binding.judgedAlone);
   return parts.join(' ');
 }

@@ -15,6 +15,7 @@ import { exploreExhaustively } from '../sim/strategies/exhaustive-strategy.js';
 import { WRITER_GAP_PROPERTIES } from '../properties/writer-gap.js';
 import { createWriterGapModel } from '../spec/writer-gap/writer-gap.model.js';
 import type { TraceV2 } from '../sim/trace.js';
+import { findScenario } from '../properties/catalogue.js';
 
 const params = (workers = 3, fault = 'none', restart = 'at-end', wake = 'notifier') => ({ workers, fault, restart, wake });
 const line = (s: { actor: string; action: string; outcome: string }): string => `${s.actor} | ${s.action} | ${s.outcome}`;
@@ -45,8 +46,8 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       'reader | register callback | ok',
       'notifier | poll | completed at t=0.1s: fired 1 callback',
       'reader | wait on event | set',
-      'reader | memory get | miss',
-      'reader | SELECT result | no row, not found',
+      'reader | SELECT result | no row',
+      'reader | memory get | miss, not found',
     ]);
     assert.deepEqual(trace.schedule, [0, 0, 0, 4, 6, 4, 4, 4]);
     assert.ok((sim.notable['completed-before-written'] ?? 0) > 0);
@@ -62,8 +63,8 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
       'worker-0 | enqueue write | queued',
       'worker-0 | UPDATE status = completed | ok',
       'reader | SELECT status | completed',
-      'reader | memory get | miss',
-      'reader | SELECT result | no row, not found',
+      'reader | SELECT result | no row',
+      'reader | memory get | miss, not found',
     ]);
     assert.ok(trace.steps.every((s) => s.actor !== 'notifier'));
     await replaysOnReal('queued', trace);
@@ -192,6 +193,73 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     assert.equal(real.explored.transitions, 863);
   });
 
+  it('every documented run of the catalogue behaves as documented on sim (check-all.test.ts runs each on real too), and every variant says where it comes from', async () => {
+    const entry = findScenario('writer-gap')!;
+    const defaults = Object.fromEntries(writerGapBinding.params.map((p) => [p.name, p.default]));
+    let documented = 0;
+    for (const variant of entry.variants) {
+      assert.ok(variant.provenance !== undefined, variant.name);
+      for (const run of [{ params: {}, expected: variant.expected }, ...(variant.alsoUnder ?? [])]) {
+        const result = await check(writerGapBinding, { variant: variant.name, engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: { ...defaults, ...run.params } });
+        const label = `${variant.name} ${JSON.stringify(run.params)}`;
+        assert.equal(result.verdict, run.expected.verdict, label);
+        if (run.expected.verdict === 'violation') assert.equal(result.property, run.expected.property, label);
+        else assert.ok(Object.keys(result.notable).length > 0, `${label}: a hold that reached a dangerous window`);
+        documented++;
+      }
+    }
+    assert.equal(documented, 8);
+  });
+
+  describe("persisted: 2451df0's synchronous persist, futures and fail-fast wait", () => {
+    it('a worker that looks for the claimant\'s future before it is registered falls through to wait_for_completion and raises on the running row (28 steps), on both engines', async () => {
+      const { sim, trace } = await shortestOnSim('persisted');
+      assert.equal(sim.property, 'every-caller-gets-the-result');
+      assert.equal(sim.message, 'worker-1 failed: refused');
+      assert.equal(trace.steps.length, 28);
+      const steps = trace.steps.map(line);
+      const at = (text: string): number => steps.indexOf(text);
+      // worker-1 lost the claim and found no future twice, before worker-0 registered its future.
+      assert.ok(steps.lastIndexOf('worker-1 | get future | none') < at('worker-0 | set future | ok'));
+      assert.ok(at('worker-1 | SELECT status | running') > at('worker-0 | SELECT result | row'));
+      assert.ok(at('worker-1 | SELECT status | running') < at('worker-0 | UPDATE status = completed | ok'));
+      assert.ok(trace.steps.every((s) => s.actor !== 'writer'), 'the background writer has nothing to do here');
+      await replaysOnReal('persisted', trace);
+    });
+
+    it('--fault persist-busy: every caller is served (memory copy, future), but the row stays running with no result; after the threshold the engine start marks it failed; on both engines', async () => {
+      for (const [restart, status] of [
+        ['at-end', 'running'],
+        ['after-threshold', 'failed'],
+      ] as const) {
+        const found = await check(writerGapBinding, { variant: 'persisted', engine: 'sim', strategy: 'exhaustive', runs: 1, seed: 1, params: params(3, 'persist-busy', restart) });
+        assert.equal(found.property, 'no-operation-stranded', restart);
+        assert.equal(found.message, `after the restart the operation is ${status} with no result row: mark_running never claims a row that exists, so no later run can compute it`);
+        const steps = found.counterexample!.steps.map(line);
+        assert.equal(steps.length, 16);
+        assert.ok(steps.includes('worker-0 | INSERT result | SQLITE_BUSY'));
+        assert.ok(!steps.includes('worker-0 | UPDATE status = completed | ok'), 'not persisted, so never marked completed');
+        assert.equal(steps.at(-1), restart === 'at-end' ? 'restart | restart, reopen, retrieve | running, no row' : 'restart | restart, reopen, retrieve | at t=3601s: 1 stale claim failed; failed, no row');
+        const real = await replaysOnReal('persisted', found.counterexample!);
+        assert.deepEqual(real.steps.map(line), steps);
+      }
+    });
+
+    it('the faults go with their variants: persist-busy only with persisted, write-fails and --wake poll not with it', () => {
+      assert.throws(() => writerGapBinding.model('memory-cache', params(3, 'persist-busy')), /persist-busy strikes the synchronous persist/);
+      assert.throws(() => writerGapBinding.model('persisted', params(3, 'write-fails')), /write-fails strikes the background writer/);
+      assert.throws(() => writerGapBinding.model('persisted', params(3, 'none', 'at-end', 'poll')), /--wake poll does not apply/);
+    });
+
+    it('pins the exhaustive world counts of persisted (symmetry-reduced) for 1 to 3 workers', () => {
+      const counts = [1, 2, 3].map((workers) => {
+        const result = exploreExhaustively(createWriterGapModel({ variant: 'persisted', workers, fault: 'none', restart: 'at-end', wake: 'notifier' }), WRITER_GAP_PROPERTIES, undefined, { continueAfterViolation: true });
+        return [result.worlds, result.transitions];
+      });
+      assert.deepEqual(counts, [[16, 15], [182, 310], [1575, 3961]]);
+    });
+  });
+
   it('pins the exhaustive world counts (symmetry-reduced) for 1 to 5 workers, with the notifier', () => {
     const counts: Record<string, [number, number][]> = {};
     for (const [name, variant, fault] of [
@@ -210,7 +278,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     // Violating variants stop at their first (shortest) violation: these are the worlds visited until then.
     assert.deepEqual(counts, {
       'memory-cache': [[29, 46], [170, 376], [741, 2151], [2542, 9213], [7243, 31517]],
-      queued: [[19, 28], [60, 116], [99, 241], [124, 370], [137, 482]],
+      queued: [[20, 28], [61, 116], [100, 241], [125, 370], [138, 482]],
       'db-first': [[32, 50], [138, 283], [268, 666], [362, 1089], [422, 1516]],
       'memory-cache --fault write-fails': [[21, 31], [105, 223], [410, 1155], [1294, 4576], [3444, 14661]],
     });
@@ -234,7 +302,7 @@ describe('writer-gap (seed 001, VoxLogicA-2)', function () {
     // Violating variants stop at their first (shortest) violation: these are the worlds visited until then.
     assert.deepEqual(counts, {
       'memory-cache': [[26, 41], [103, 234], [288, 863], [663, 2486], [1343, 6073]],
-      queued: [[17, 24], [39, 70], [52, 115], [57, 151], [58, 183]],
+      queued: [[18, 24], [40, 70], [53, 115], [58, 151], [59, 183]],
       'db-first': [[29, 45], [95, 195], [155, 386], [192, 578], [212, 759]],
       'memory-cache --fault write-fails': [[19, 28], [67, 146], [171, 498], [363, 1332], [683, 3034]],
     });

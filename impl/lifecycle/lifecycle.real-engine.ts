@@ -1,19 +1,23 @@
 /**
  * The lifecycle scenario (seed 000, VoxLogicA-2) on the real engine: the real storage backends and execution
- * sessions on one real SQLite file, one step at a time. One fresh temporary directory per run; every actor has
- * its own connection (busy timeout 0: steps never overlap, so nobody ever meets a lock) and its own
+ * sessions on one real SQLite file, one step at a time. One fresh temporary directory per run; every process has
+ * its own connection (busy timeout 0: steps never overlap, so nobody ever meets a lock), every actor its own
  * LockStepRunner on the run's VirtualClock, each gated by LockStepGates. Implements the RealRun seam
  * (engine-seam.ts); connections run with synchronous = OFF (no fsync: the run is about visibility between
  * connections, not durability, and an fsync per commit made a real run cost tens of milliseconds); the step records and the observation use the model's words and shape, re-declared here
  * (impl/ never imports spec/).
  *
- * The variant picks the code: `missing-complete` is StorageBackend + ExecutionSession (as shipped),
- * `fixed` is StorageBackend + FixedExecutionSession, `event-cleanup` is EventStorageBackend +
- * ExecutionSession. The workers, the late waiter and the notifier are threads of one process (they share one
- * ProcessMemory); the late worker of a fault is a second process (its own memory), started after the
- * stale-claim threshold. The faults strike the worker that wins the claim, through its session's fault hook:
- * crash-after-claim throws WorkerCrash at its next step, stall-after-claim sleeps `stallMs` on the virtual clock. The notifier thread runs until the run is closed; it counts as finished once every
- * other actor has finished.
+ * The variant picks the code: `missing-complete` is StorageBackend + ExecutionSession (the write-up's path),
+ * `fixed` is StorageBackend + FixedExecutionSession, `event-cleanup` is EventStorageBackend + ExecutionSession,
+ * `exists-first` and `exists-first-fixed` are ExistsFirstStorageBackend + ExistsFirstExecutionSession
+ * (02986bf, without and with mark_completed), `fail-fast` is FailFastStorageBackend + FailFastExecutionSession
+ * (2451df0). Processes: the workers and the late waiters are threads of one process (they share one
+ * ProcessMemory), each late worker of a fault is a process of its own (its own memory and notifier), started
+ * after the stale-claim threshold, whose engine start first cleans up stale claims (`cleanup`); in
+ * `fail-fast` every actor is a process of its own. The faults strike the worker that wins the claim, through
+ * its session's fault hook: crash-after-claim throws WorkerCrash at its next step, stall-after-claim sleeps
+ * `stallMs` on the virtual clock. The notifier threads run until the run is closed; they count as finished
+ * once every other actor has finished.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,27 +26,51 @@ import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { LockStepGates, stepOneRecord } from '../gate/step-gate.js';
-import { ExecutionSession, FixedExecutionSession, WorkerCrash, type SessionFaults } from './execution-session.js';
-import { LockStepRunner, timeText, VirtualClock } from './step-runner.js';
+import {
+  ExecutionSession,
+  ExistsFirstExecutionSession,
+  FailFastExecutionSession,
+  FixedExecutionSession,
+  WorkerCrash,
+  type SessionFaults,
+  type SessionParts,
+} from './execution-session.js';
+import { LockStepRunner, timeText, VirtualClock, type StepRunner } from './step-runner.js';
 import {
   EventStorageBackend,
+  ExistsFirstStorageBackend,
+  FailFastStorageBackend,
   LIFECYCLE_SCHEMA,
+  OperationFailedError,
   OperationTimeoutError,
   ProcessMemory,
   ResultNotFoundError,
+  RunningElsewhereError,
+  StaleCompletionError,
   StorageBackend,
   type OperationStore,
+  type StorageOptions,
 } from './storage-backend.js';
 
-export type LifecycleVariant = 'missing-complete' | 'fixed' | 'event-cleanup';
+export type LifecycleVariant = 'missing-complete' | 'fixed' | 'event-cleanup' | 'exists-first' | 'exists-first-fixed' | 'fail-fast';
 export type LifecycleFault = 'none' | 'crash-after-claim' | 'stall-after-claim';
+export type LifecycleCleanup = 'fail' | 'delete';
+export type LifecycleStart = 'empty' | 'stale-completion';
+
+const VARIANTS: readonly LifecycleVariant[] = ['missing-complete', 'fixed', 'event-cleanup', 'exists-first', 'exists-first-fixed', 'fail-fast'];
 
 export interface LifecycleRunOptions {
   readonly variant: LifecycleVariant;
   readonly workers: number;
-  /** Late waiters (without a fault; a fault brings the late worker instead). */
+  /** Late waiters (without a fault; a fault brings the late workers instead). */
   readonly lateWaiters: number;
+  /** Late workers under a fault (1 when absent): processes started after the stale threshold, one second apart. */
+  readonly lateWorkers?: number;
   readonly fault: LifecycleFault;
+  /** What a late worker's engine start does to stale running claims ('fail', upstream's, when absent). */
+  readonly cleanup?: LifecycleCleanup;
+  /** The database at t=0 ('empty' when absent). */
+  readonly start?: LifecycleStart;
   readonly waitTimeoutMs: number;
   readonly pollMs: number;
   readonly staleMs: number;
@@ -54,7 +82,7 @@ export interface LifecycleRunOptions {
 
 /** The model's LifecycleObservation, declared again (structurally the same). */
 export type LifecycleRole = 'worker' | 'waiter' | 'late-worker';
-export type LifecycleActorStatus = 'running' | 'done' | 'timed-out' | 'not-found' | 'crashed';
+export type LifecycleActorStatus = 'running' | 'done' | 'timed-out' | 'not-found' | 'crashed' | 'failed' | 'refused' | 'stale-cleaned';
 
 export interface LifecycleActorView {
   readonly name: string;
@@ -65,7 +93,7 @@ export interface LifecycleActorView {
 export interface LifecycleObservation {
   readonly actors: readonly LifecycleActorView[];
   readonly executions: readonly string[];
-  readonly status: 'none' | 'running' | 'completed';
+  readonly status: 'none' | 'running' | 'completed' | 'failed';
   readonly resultStored: boolean;
 }
 
@@ -75,15 +103,21 @@ export interface LifecycleRealRun extends RealRun {
 }
 
 export const OPERATION_ID = 'op-51c0b8dd';
-/** The late worker starts this long after the stale threshold (the model's LATE_WORKER_DELAY_MS). */
+/** Late worker K starts (K + 1) seconds after the stale threshold (the model's LATE_WORKER_DELAY_MS). */
 const LATE_WORKER_DELAY_MS = 1_000;
+/** Who holds the row of the start `stale-completion` (the model's EARLIER_RUN). */
+const EARLIER_RUN = 'an earlier run';
 
 function validate(options: LifecycleRunOptions): void {
   const { variant, workers, fault } = options;
-  if (!['missing-complete', 'fixed', 'event-cleanup'].includes(variant)) throw new RangeError(`variant must be missing-complete, fixed or event-cleanup, got ${String(variant)}`);
+  if (!VARIANTS.includes(variant)) throw new RangeError(`variant must be one of ${VARIANTS.join(', ')}, got ${String(variant)}`);
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${String(workers)}`);
   if (!Number.isInteger(options.lateWaiters) || options.lateWaiters < 0) throw new RangeError(`lateWaiters must be an integer from 0, got ${String(options.lateWaiters)}`);
+  const lateWorkers = options.lateWorkers ?? 1;
+  if (!Number.isInteger(lateWorkers) || lateWorkers < 1) throw new RangeError(`lateWorkers must be a positive integer, got ${String(lateWorkers)}`);
   if (!['none', 'crash-after-claim', 'stall-after-claim'].includes(fault)) throw new RangeError(`fault must be none, crash-after-claim or stall-after-claim, got ${String(fault)}`);
+  if (!['fail', 'delete'].includes(options.cleanup ?? 'fail')) throw new RangeError(`cleanup must be fail or delete, got ${String(options.cleanup)}`);
+  if (!['empty', 'stale-completion'].includes(options.start ?? 'empty')) throw new RangeError(`start must be empty or stale-completion, got ${String(options.start)}`);
   for (const key of ['waitTimeoutMs', 'pollMs', 'staleMs', 'stallMs'] as const) {
     if (!(options[key] > 0)) throw new RangeError(`${key} must be positive, got ${String(options[key])}`);
   }
@@ -93,8 +127,49 @@ function statusOfError(error: unknown): LifecycleActorStatus {
   if (error instanceof OperationTimeoutError) return 'timed-out';
   if (error instanceof ResultNotFoundError) return 'not-found';
   if (error instanceof WorkerCrash) return 'crashed';
+  if (error instanceof OperationFailedError) return 'failed';
+  if (error instanceof RunningElsewhereError) return 'refused';
+  if (error instanceof StaleCompletionError) return 'stale-cleaned';
   throw new Error(`an actor failed unexpectedly: ${String(error)}`);
 }
+
+/** The variant's code: which backend, which session, which wait design. */
+interface VariantCode {
+  readonly backend: new (db: Database.Database, steps: StepRunner, memory: ProcessMemory, options: StorageOptions) => OperationStore;
+  readonly notifier: new (db: Database.Database, steps: StepRunner, memory: ProcessMemory, options: StorageOptions) => StorageBackend;
+  session(storage: OperationStore, parts: SessionParts): { executeOperation(operationId: string): Promise<string> };
+  /** 2451df0: every actor a process of its own (its futures and memory cache private to its one thread). */
+  readonly processPerActor: boolean;
+}
+
+const writeUpSession =
+  (Session: typeof ExecutionSession) =>
+  (storage: OperationStore, parts: SessionParts): ExecutionSession =>
+    new Session(storage, parts.steps, parts.compute, parts.workerId, parts.faults, parts.waitTimeoutMs);
+
+const CODE: Readonly<Record<LifecycleVariant, VariantCode>> = {
+  'missing-complete': { backend: StorageBackend, notifier: StorageBackend, session: writeUpSession(ExecutionSession), processPerActor: false },
+  fixed: { backend: StorageBackend, notifier: StorageBackend, session: writeUpSession(FixedExecutionSession), processPerActor: false },
+  'event-cleanup': { backend: EventStorageBackend, notifier: StorageBackend, session: writeUpSession(ExecutionSession), processPerActor: false },
+  'exists-first': {
+    backend: ExistsFirstStorageBackend,
+    notifier: ExistsFirstStorageBackend,
+    session: (storage, parts) => new ExistsFirstExecutionSession(storage, parts, false),
+    processPerActor: false,
+  },
+  'exists-first-fixed': {
+    backend: ExistsFirstStorageBackend,
+    notifier: ExistsFirstStorageBackend,
+    session: (storage, parts) => new ExistsFirstExecutionSession(storage, parts, true),
+    processPerActor: false,
+  },
+  'fail-fast': {
+    backend: FailFastStorageBackend,
+    notifier: FailFastStorageBackend,
+    session: (storage, parts) => new FailFastExecutionSession(storage, parts),
+    processPerActor: true,
+  },
+};
 
 /** Opens a lock-step run of the lifecycle scenario, every actor parked before its first step. */
 export async function openLifecycleRun(options: LifecycleRunOptions): Promise<LifecycleRealRun> {
@@ -116,46 +191,59 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
     handles.push(setup);
     setup.pragma('synchronous = OFF');
     setup.exec(LIFECYCLE_SCHEMA);
+    if ((options.start ?? 'empty') === 'stale-completion') {
+      // An earlier run marked the operation completed, and its result never reached this database.
+      setup.prepare("INSERT INTO execution_state (operation_id, status, claimed_by, claimed_at) VALUES (?, 'completed', ?, 0)").run(OPERATION_ID, EARLIER_RUN);
+    }
     setup.close();
     const observer = new Database(file, { timeout: 0, readonly: true });
     handles.push(observer);
-    const readStatus = observer.prepare<[string], { status: 'running' | 'completed' }>('SELECT status FROM execution_state WHERE operation_id = ?');
+    const readStatus = observer.prepare<[string], { status: 'running' | 'completed' | 'failed' }>('SELECT status FROM execution_state WHERE operation_id = ?');
     const readResult = observer.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE operation_id = ?');
 
+    const code = CODE[options.variant];
     const faulty = options.fault !== 'none';
-    const lateRole: LifecycleRole = faulty ? 'late-worker' : 'waiter';
-    const hasNotifier = options.variant !== 'event-cleanup';
+    const hasNotifiers = options.variant !== 'event-cleanup';
     const { lateWaiters } = options;
-    const lateNames = faulty ? ['late-worker'] : Array.from({ length: lateWaiters }, (_, i) => (lateWaiters === 1 ? 'late-waiter' : `late-waiter-${i}`));
+    const lateWorkers = options.lateWorkers ?? 1;
+    const lateNames = faulty
+      ? Array.from({ length: lateWorkers }, (_, i) => (lateWorkers === 1 ? 'late-worker' : `late-worker-${i}`))
+      : Array.from({ length: lateWaiters }, (_, i) => (lateWaiters === 1 ? 'late-waiter' : `late-waiter-${i}`));
     const workerNames = Array.from({ length: options.workers }, (_, i) => `worker-${i}`);
     const programNames = [...workerNames, ...lateNames];
-    const roles: LifecycleRole[] = [...workerNames.map((): LifecycleRole => 'worker'), ...lateNames.map(() => lateRole)];
-    const actors = hasNotifier ? [...programNames, 'notifier'] : programNames;
+    const roles: LifecycleRole[] = [...workerNames.map((): LifecycleRole => 'worker'), ...lateNames.map((): LifecycleRole => (faulty ? 'late-worker' : 'waiter'))];
+    // Processes: 2451df0 gives every actor its own; otherwise the workers and the late waiters are threads of the
+    // first process, and every late worker is a process of its own. One notifier per process.
+    const processOf = code.processPerActor ? programNames.map((_, i) => i) : roles.map((role, i) => (role === 'late-worker' ? 1 + i - options.workers : 0));
+    const processCount = Math.max(...processOf) + 1;
+    const notifierNames = !hasNotifiers
+      ? []
+      : code.processPerActor
+        ? programNames.map((_, i) => `notifier-${i}`)
+        : ['notifier', ...Array.from({ length: processCount - 1 }, (_, k) => (processCount === 2 ? 'late-notifier' : `late-notifier-${k}`))];
+    const actors = [...programNames, ...notifierNames];
 
     const clock = new VirtualClock();
     const gates = new LockStepGates(actors);
     const runners = actors.map((_, i) => new LockStepRunner(gates.gate(i), clock));
-    const storageOptions = { staleMs: options.staleMs, pollMs: options.pollMs };
-    const connect = (): Database.Database => {
+    const storageOptions: StorageOptions = { staleMs: options.staleMs, pollMs: options.pollMs };
+    // One connection per process, shared by its threads' backends (the redesign's single connection).
+    const connections = Array.from({ length: processCount }, () => {
       const db = new Database(file, { timeout: 0, fileMustExist: true });
       handles.push(db);
       // No fsync per commit: durability across power loss is not what this scenario is about, and locking and
       // visibility between connections are the same at every synchronous level.
       db.pragma('synchronous = OFF');
       return db;
-    };
-    const backendFor = (i: number, memory: ProcessMemory): OperationStore =>
-      options.variant === 'event-cleanup'
-        ? new EventStorageBackend(connect(), runners[i]!, memory, storageOptions)
-        : new StorageBackend(connect(), runners[i]!, memory, storageOptions);
-    const Session = options.variant === 'fixed' ? FixedExecutionSession : ExecutionSession;
+    });
+    const memories = Array.from({ length: processCount }, () => new ProcessMemory());
+    const backendFor = (i: number): OperationStore => new code.backend(connections[processOf[i]!]!, runners[i]!, memories[processOf[i]!]!, storageOptions);
     const executions: string[] = [];
     const computeBy = (name: string) => (operationId: string): string => {
       executions.push(name);
       return `result of ${operationId}`;
     };
 
-    const processA = new ProcessMemory();
     const programs: (() => Promise<unknown>)[] = programNames.map((name, i) => {
       const runner = runners[i]!;
       switch (roles[i]!) {
@@ -177,20 +265,22 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
               }
             },
           };
-          const session = new Session(backendFor(i, processA), runner, computeBy(name), name, faults, options.waitTimeoutMs);
+          const session = code.session(backendFor(i), { steps: runner, compute: computeBy(name), workerId: name, faults, waitTimeoutMs: options.waitTimeoutMs });
           return () => session.executeOperation(OPERATION_ID);
         }
         case 'waiter': {
-          const storage = backendFor(i, processA);
+          const storage = backendFor(i);
           return () => storage.waitForCompletion(OPERATION_ID, options.waitTimeoutMs);
         }
         case 'late-worker': {
-          // A second process, started one second after the stale threshold.
-          runner.notBefore = options.staleMs + LATE_WORKER_DELAY_MS;
-          const storage = backendFor(i, new ProcessMemory());
-          const session = new Session(storage, runner, computeBy(name), name, undefined, options.waitTimeoutMs);
+          // A process of its own, started (K + 1) seconds after the stale threshold: its engine start cleans up
+          // stale claims first.
+          runner.notBefore = options.staleMs + LATE_WORKER_DELAY_MS * (i - options.workers + 1);
+          const storage = backendFor(i);
+          const session = code.session(storage, { steps: runner, compute: computeBy(name), workerId: name, waitTimeoutMs: options.waitTimeoutMs });
           return async () => {
-            await storage.cleanupStaleClaims();
+            if ((options.cleanup ?? 'fail') === 'fail') await storage.failStaleClaims();
+            else await storage.cleanupStaleClaims();
             return session.executeOperation(OPERATION_ID);
           };
         }
@@ -198,11 +288,11 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
           throw new Error(`no program for role ${String(roles[i])}`);
       }
     });
-    if (hasNotifier) {
-      const notifier = new StorageBackend(connect(), runners[programNames.length]!, processA, storageOptions);
+    notifierNames.forEach((_, p) => {
+      const notifier = new code.notifier(connections[p]!, runners[programNames.length + p]!, memories[p]!, storageOptions);
       notifiers.push(notifier);
       programs.push(() => notifier.runNotifier());
-    }
+    });
     for (const [i, program] of programs.entries()) await gates.start(i, program);
 
     let row: Pick<LifecycleObservation, 'status' | 'resultStored'> = { status: 'none', resultStored: false };
@@ -243,7 +333,9 @@ export async function openLifecycleRun(options: LifecycleRunOptions): Promise<Li
       expose() {
         if (!closed) row = { status: readStatus.get(OPERATION_ID)?.status ?? 'none', resultStored: (readResult.get(OPERATION_ID)?.n ?? 0) > 0 };
         const views = programNames.map((_, i) => viewOf(i));
-        const exposed = realActors(views, (i) => realActor(gates.status(i), views[i]!.status));
+        // 2451df0's raises are failures too (the model maps them the same way).
+        const word = (status: LifecycleActorStatus): string => (status === 'refused' || status === 'stale-cleaned' ? 'failed' : status);
+        const exposed = realActors(views, (i) => realActor(gates.status(i), word(views[i]!.status)));
         const notifier = actors.slice(programNames.length).map((name, k) => [name, realActor(finished(programNames.length + k) ? 'done' : gates.status(programNames.length + k), finished(programNames.length + k) ? 'done' : 'running')]);
         return {
           actors: { ...exposed, ...Object.fromEntries(notifier) },

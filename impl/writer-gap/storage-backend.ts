@@ -6,13 +6,20 @@
  * operations that have callbacks every 100 ms), then retrieve the result. `wake: 'poll'` keeps the loop the
  * redesign replaced: each waiter polls the status itself.
  *
- * Three versions of the code, as subclasses:
- * - `StorageBackend`: store() as shipped: serialize, queue the write, return. The caller then marks the operation
- *   completed, possibly before the writer has run the INSERT; a waiter that retrieves in between finds no row,
+ * Four versions of the code, as subclasses (../shared/seed-systems.md §1.4-1.6):
+ * - `StorageBackend`: 02986bf's store(): serialize, queue the write, return; retrieve() looks in SQLite first,
+ *   then in memory. The caller then marks the operation completed (the working copy the seed-001 write-up
+ *   describes), possibly before the writer has run the INSERT; a waiter that retrieves in between finds no row,
  *   and no memory copy either (the memory cache only ever held results that cannot be serialized).
- * - `MemoryCacheStorageBackend`: the documented fix: store() puts the result in the memory cache before queueing
- *   it, and the writer evicts it only after its INSERT wrote the row; retrieve() looks in memory, then in SQLite.
- * - `DbFirstStorageBackend`: the same fix with retrieve() looking in SQLite first, then in memory.
+ * - `DbFirstStorageBackend`: the seed-001 write-up's fix on that code: store() puts the result in the memory
+ *   cache before queueing it, and the writer evicts it only after its INSERT wrote the row; retrieve() still
+ *   looks in SQLite first.
+ * - `MemoryCacheStorageBackend`: the same with 2451df0's retrieve(), which looks in memory first.
+ * - `PersistedStorageBackend`: 2451df0's synchronous path for executed results: store(ensure_persisted=True)
+ *   puts the result in memory and INSERTs it at once on the shared connection (a failure is logged, the memory
+ *   copy kept); is_persistable(); wait_for_completion raises at once on a running row, on a failed one, and
+ *   deletes a completed row whose result is nowhere; the notification thread also fires on failed. The
+ *   threads of the process share a table of futures (OperationFutures).
  *
  * Every statement and every access to the memory cache or the queue is one step (StepRunner). Statements are
  * prepared in the constructor, so preparing is never a step.
@@ -37,10 +44,17 @@ CREATE TABLE IF NOT EXISTS results (
 );`;
 
 /** execution_state.status as a caller sees it; 'none' when the operation has no row yet. */
-export type OperationStatus = 'none' | 'running' | 'completed';
+export type OperationStatus = 'none' | 'running' | 'completed' | 'failed';
 
 /** The words of each step (the model prints the same). */
 export const STEP_WORDS = {
+  getFuture: 'get future',
+  setFuture: 'set future',
+  awaitFuture: 'await future',
+  resolveFuture: 'set future result',
+  removeFuture: 'remove future',
+  persist: 'INSERT result',
+  deleteClaim: 'DELETE execution_state',
   claim: 'INSERT OR IGNORE execution_state',
   memoryPut: 'memory put',
   enqueue: 'enqueue write',
@@ -68,6 +82,30 @@ export class ResultNotFoundError extends Error {
   constructor(readonly operationId: string) {
     super(`Operation completed but result not found for ${operationId}`);
   }
+}
+
+/** 2451df0: the row reads running, and waiting on the database is refused ("may produce non-persistable result"). */
+export class RunningElsewhereError extends Error {
+  override readonly name = 'RunningElsewhereError';
+  readonly code = 'refused';
+}
+
+/** 2451df0: the row reads failed ("Operation failed"). */
+export class OperationFailedError extends Error {
+  override readonly name = 'OperationFailedError';
+  readonly code = 'failed';
+}
+
+/** 2451df0: completed without a result anywhere; the row was deleted "for retry". */
+export class StaleCompletionError extends Error {
+  override readonly name = 'StaleCompletionError';
+  readonly code = 'stale-cleaned';
+}
+
+/** 2451df0's goal: "Missing computed result for goal operation". */
+export class MissingResultError extends Error {
+  override readonly name = 'MissingResultError';
+  readonly code = 'missing';
 }
 
 export interface StorageOptions {
@@ -108,13 +146,15 @@ interface NotifierPoll {
   readonly fired: number;
   /** Callbacks left registered: their operations did not read completed. */
   readonly pending: number;
+  /** The status the poll last read. */
+  readonly status: OperationStatus;
 }
 
 /** Virtual or wall time as a step record shows it, in seconds: `t=0.1s`. */
 const timeText = (ms: number): string => `t=${ms / 1000}s`;
-const pollText = ({ at, fired, pending }: NotifierPoll): string => {
-  if (fired > 0) return `completed at ${timeText(at)}: fired ${fired} callback${fired === 1 ? '' : 's'}`;
-  return pending > 0 ? `running at ${timeText(at)}: ${pending} pending` : `nothing pending at ${timeText(at)}`;
+const pollText = ({ at, fired, pending, status }: NotifierPoll): string => {
+  if (fired > 0) return `${status} at ${timeText(at)}: fired ${fired} callback${fired === 1 ? '' : 's'}`;
+  return pending > 0 ? `${status} at ${timeText(at)}: ${pending} pending` : `nothing pending at ${timeText(at)}`;
 };
 /** How a read of retrieve() went; `last`: nowhere else is left to look. */
 export const memoryText = (last: boolean) => (data: Buffer | undefined): string => (data !== undefined ? 'hit' : last ? 'miss, not found' : 'miss');
@@ -127,16 +167,18 @@ export class StorageBackend {
   protected readonly completionCallbacks = new Map<string, (() => void)[]>();
   protected readonly steps: StepRunner;
   protected readonly clock: Clock;
-  private readonly log: (message: string) => void;
+  protected readonly log: (message: string) => void;
   private readonly wake: WakeMode;
   private writer: Promise<void> | null = null;
   private notifier: Promise<void> | null = null;
   private notifierStopped = false;
   private readonly claimStatement: Database.Statement<[string, string, number]>;
   private readonly completeStatement: Database.Statement<[number, string]>;
-  private readonly statusStatement: Database.Statement<[string], { status: string }>;
-  private readonly resultStatement: Database.Statement<[string], { data: Buffer }>;
+  protected readonly statusStatement: Database.Statement<[string], { status: string }>;
+  protected readonly resultStatement: Database.Statement<[string], { data: Buffer }>;
   private readonly insertStatement: Database.Statement<[string, Buffer, number, number]>;
+  /** The statuses at which the notification thread fires callbacks (the write-ups': completed). */
+  protected readonly firesOn: readonly OperationStatus[] = ['completed'];
 
   constructor(
     readonly db: Database.Database,
@@ -164,7 +206,7 @@ export class StorageBackend {
     return changes === 1;
   }
 
-  /** Hands the result to the background writer and returns at once (the shipped code: no memory copy). */
+  /** Hands the result to the background writer and returns at once (02986bf: no memory copy). */
   async store(operationId: string, data: Buffer): Promise<void> {
     await this.enqueue(operationId, data);
   }
@@ -177,11 +219,11 @@ export class StorageBackend {
     return this.steps.step(STEP_WORDS.selectStatus, () => (this.statusStatement.get(operationId)?.status ?? 'none') as OperationStatus, statusText);
   }
 
-  /** The result from the memory cache, else from SQLite; undefined when neither has it. */
+  /** 02986bf's retrieve(): the result from SQLite, else from the memory cache; undefined when neither has it. */
   async retrieve(operationId: string): Promise<Buffer | undefined> {
-    const cached = await this.memoryGet(operationId, false);
-    if (cached !== undefined) return cached;
-    return this.selectResult(operationId, true);
+    const row = await this.selectResult(operationId, false);
+    if (row !== undefined) return row;
+    return this.memoryGet(operationId, true);
   }
 
   /**
@@ -236,12 +278,14 @@ export class StorageBackend {
     }
   }
 
-  /** One poll: fire (and drop) the callbacks of every operation whose status reads completed. */
+  /** One poll: fire (and drop) the callbacks of every operation whose status reads completed (or failed, in 2451df0). */
   private pollCompletions(): NotifierPoll {
     let fired = 0;
     let pending = 0;
+    let status: OperationStatus = 'none';
     for (const [operationId, callbacks] of [...this.completionCallbacks]) {
-      if (this.statusStatement.get(operationId)?.status !== 'completed') {
+      status = (this.statusStatement.get(operationId)?.status ?? 'none') as OperationStatus;
+      if (!this.firesOn.includes(status)) {
         pending += callbacks.length;
         continue;
       }
@@ -249,7 +293,7 @@ export class StorageBackend {
       for (const callback of callbacks) callback();
       fired += callbacks.length;
     }
-    return { at: this.clock.now(), fired, pending };
+    return { at: this.clock.now(), fired, pending, status };
   }
 
   /** Starts the writer loop (once) and returns the promise that settles when it stops. */
@@ -291,7 +335,7 @@ export class StorageBackend {
     return this.steps.step(STEP_WORDS.selectResult, () => this.resultStatement.get(operationId)?.data, rowText(last));
   }
 
-  /** Called by the writer after its INSERT wrote the row. The shipped code does nothing more. */
+  /** Called by the writer after its INSERT wrote the row. 02986bf does nothing more. */
   protected async afterWrite(_operationId: string): Promise<void> {}
 
   /**
@@ -322,8 +366,8 @@ export class StorageBackend {
   }
 }
 
-/** The documented fix: a memory copy from store() until the row is written. */
-export class MemoryCacheStorageBackend extends StorageBackend {
+/** The seed-001 write-up's fix on 02986bf's code: a memory copy from store() until the row is written; retrieve() still reads SQLite first. */
+export class DbFirstStorageBackend extends StorageBackend {
   override async store(operationId: string, data: Buffer): Promise<void> {
     // In memory first, so that retrieve() finds it as soon as store() returns.
     await this.steps.step(STEP_WORDS.memoryPut, () => void this.memoryCache.set(operationId, data), () => 'ok');
@@ -336,11 +380,153 @@ export class MemoryCacheStorageBackend extends StorageBackend {
   }
 }
 
-/** The fix with the reads the other way round: SQLite first, then memory. */
-export class DbFirstStorageBackend extends MemoryCacheStorageBackend {
+/** The same fix with 2451df0's retrieve(): memory first, then SQLite. */
+export class MemoryCacheStorageBackend extends DbFirstStorageBackend {
   override async retrieve(operationId: string): Promise<Buffer | undefined> {
-    const row = await this.selectResult(operationId, false);
-    if (row !== undefined) return row;
-    return this.memoryGet(operationId, true);
+    const cached = await this.memoryGet(operationId, false);
+    if (cached !== undefined) return cached;
+    return this.selectResult(operationId, true);
+  }
+}
+
+/**
+ * The table of futures of one process (2451df0's global futures table): the claimant registers a future for the
+ * operation right after its claim, sets its result, and removes it; a thread that finds it awaits it instead of
+ * waiting on the database. Every access is a step.
+ */
+export class OperationFutures {
+  private readonly table = new Map<string, OperationFuture>();
+
+  constructor(private readonly steps: StepRunner) {}
+
+  get(operationId: string): Promise<OperationFuture | undefined> {
+    return this.steps.step(STEP_WORDS.getFuture, () => this.table.get(operationId), (future) => (future === undefined ? 'none' : 'found'));
+  }
+
+  async register(operationId: string): Promise<OperationFuture> {
+    const future = new OperationFuture();
+    await this.steps.step(STEP_WORDS.setFuture, () => void this.table.set(operationId, future), () => 'ok');
+    return future;
+  }
+
+  async remove(operationId: string): Promise<void> {
+    await this.steps.step(STEP_WORDS.removeFuture, () => void this.table.delete(operationId), () => 'ok');
+  }
+}
+
+/** concurrent.futures.Future, for one result. */
+export class OperationFuture {
+  private resolve: (value: Buffer) => void = () => undefined;
+  readonly result: Promise<Buffer> = new Promise<Buffer>((resolve) => (this.resolve = resolve));
+
+  set(value: Buffer): void {
+    this.resolve(value);
+  }
+}
+
+/**
+ * What the harness may do around the synchronous persist, as one step: the fault persist-busy lets another
+ * process take the write lock for the length of it. In production, nothing.
+ */
+export interface PersistFaults {
+  aroundPersist<T>(insert: () => T): T;
+}
+
+export const NO_PERSIST_FAULTS: PersistFaults = { aroundPersist: (insert) => insert() };
+
+/** 2451df0's synchronous path for executed results (see the file comment). */
+export class PersistedStorageBackend extends MemoryCacheStorageBackend {
+  protected override readonly firesOn: readonly OperationStatus[] = ['completed', 'failed'];
+  private readonly persistStatement: Database.Statement<[string, Buffer, number, number]>;
+  private readonly deleteStatement: Database.Statement<[string]>;
+
+  constructor(
+    db: Database.Database,
+    options: StorageOptions = {},
+    private readonly faults: PersistFaults = NO_PERSIST_FAULTS,
+  ) {
+    super(db, options);
+    this.persistStatement = db.prepare('INSERT OR IGNORE INTO results (operation_id, data, size_bytes, created_at) VALUES (?, ?, ?, ?)');
+    this.deleteStatement = db.prepare('DELETE FROM execution_state WHERE operation_id = ?');
+  }
+
+  /**
+   * store(ensure_persisted=True): exists() first (nothing to do if it is stored); the memory copy; the INSERT at
+   * once on the shared connection. An SQLite error (SQLITE_BUSY when another process holds the write lock past
+   * the busy timeout) is logged and the memory copy kept.
+   */
+  async storePersisted(operationId: string, data: Buffer): Promise<void> {
+    if ((await this.retrieveOnce(operationId)) !== undefined) return;
+    await this.steps.step(STEP_WORDS.memoryPut, () => void this.memoryCache.set(operationId, data), () => 'ok');
+    await this.steps.step(
+      STEP_WORDS.persist,
+      () => {
+        try {
+          const { changes } = this.faults.aroundPersist(() => this.persistStatement.run(operationId, data, data.length, this.clock.now()));
+          return changes === 1 ? 'inserted' : 'ignored';
+        } catch (error) {
+          if (!(error instanceof Database.SqliteError)) throw error;
+          this.log(`failed to store ${operationId} synchronously: ${error.code} ${error.message}`);
+          return error.code;
+        }
+      },
+      (outcome) => outcome,
+    );
+  }
+
+  /** is_persistable(): whether the results table has the row. */
+  async isPersistable(operationId: string): Promise<boolean> {
+    return (await this.selectResult(operationId, false)) !== undefined;
+  }
+
+  /** SELECT status as 2451df0's wait reads it. */
+  readStatus(operationId: string): Promise<OperationStatus> {
+    return this.steps.step(STEP_WORDS.selectStatus, () => (this.statusStatement.get(operationId)?.status ?? 'none') as OperationStatus, (status) => status);
+  }
+
+  /** retrieve() without giving up on a miss (2451df0 deletes a stale completion after it). */
+  private async retrieveOnce(operationId: string): Promise<Buffer | undefined> {
+    const cached = await this.memoryGet(operationId, false);
+    if (cached !== undefined) return cached;
+    return this.selectResult(operationId, false);
+  }
+
+  /** exists() + retrieve() (nothing can take the result away in between on this path). */
+  lookUp(operationId: string): Promise<Buffer | undefined> {
+    return this.retrieveOnce(operationId);
+  }
+
+  /** 2451df0's wait_for_completion(allow_non_persistable=False). */
+  override async waitForCompletion(operationId: string): Promise<Buffer> {
+    const stored = await this.retrieveOnce(operationId);
+    if (stored !== undefined) return stored;
+    const copy = await this.memoryGet(operationId, false);
+    if (copy !== undefined) return copy;
+    if ((await this.readStatus(operationId)) === 'running') throw new RunningElsewhereError(`Operation ${operationId} is running but may produce non-persistable result`);
+    if ((await this.readStatus(operationId)) === 'failed') throw new OperationFailedError(`Operation ${operationId} failed`);
+    let set: () => void = () => undefined;
+    const event = new Promise<void>((resolve) => (set = resolve));
+    await this.steps.step(
+      STEP_WORDS.register,
+      () => {
+        const callbacks = this.completionCallbacks.get(operationId) ?? [];
+        callbacks.push(set);
+        this.completionCallbacks.set(operationId, callbacks);
+      },
+      () => 'ok',
+    );
+    await this.steps.step(STEP_WORDS.wait, () => event, () => 'set');
+    if ((await this.readStatus(operationId)) === 'failed') throw new OperationFailedError(`Operation ${operationId} failed`);
+    const data = await this.retrieveOnce(operationId);
+    if (data !== undefined) return data;
+    await this.steps.step(STEP_WORDS.deleteClaim, () => this.deleteStatement.run(operationId).changes, (deleted) => `deleted ${deleted}`);
+    throw new StaleCompletionError(`Operation ${operationId} had stale completion state - cleaned up for retry`);
+  }
+
+  /** The goal, once the computation is over: exists() and retrieve(), else "Missing computed result". */
+  async resultForGoal(operationId: string): Promise<Buffer> {
+    const data = await this.retrieveOnce(operationId);
+    if (data === undefined) throw new MissingResultError(`Missing computed result for goal operation ${operationId}`);
+    return data;
   }
 }

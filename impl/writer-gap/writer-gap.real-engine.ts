@@ -12,8 +12,12 @@
  * the file's current page count, so the writer's INSERT of a result (larger than a page) fails with SQLITE_FULL
  * while the small execution_state rows still fit.
  *
+ * The fault `persist-busy` (the variant persisted) is another process's write lock: a second connection runs
+ * BEGIN IMMEDIATE around the synchronous persist, so real SQLite refuses that INSERT with SQLITE_BUSY.
+ *
  * The restart stands for the next start of the process (after everybody finished, or a crash at any step, as
- * the schedule has it): the shared connection is closed, the memory cache and the queue are gone with the old
+ * the schedule has it; with `restart: 'after-threshold'` an hour later, after the engine start's cleanup of
+ * stale running rows): the shared connection is closed, the memory cache and the queue are gone with the old
  * backend, whose actors never step again, and a new backend on a new connection retrieves the result (one
  * step; the new backend takes no gated steps of its own).
  */
@@ -24,24 +28,36 @@ import { join } from 'node:path';
 import type { RealRun, RealStepRecord } from '../engine-seam.js';
 import { realActor, realActors, realConnection } from '../gate/real-exposed.js';
 import { VirtualClock } from './clock.js';
-import { ExecutionSession } from './execution-session.js';
+import { ExecutionSession, PersistedExecutionSession } from './execution-session.js';
 import {
   DbFirstStorageBackend,
   MemoryCacheStorageBackend,
+  MissingResultError,
+  OperationFailedError,
+  OperationFutures,
+  PersistedStorageBackend,
   ResultNotFoundError,
+  RunningElsewhereError,
+  StaleCompletionError,
   STEP_WORDS,
   StorageBackend,
   type OperationStatus,
+  type PersistFaults,
   type WakeMode,
 } from './storage-backend.js';
 import { directSteps, LockStepActors } from './step-runner.js';
 
-export type WriterGapVariant = 'queued' | 'memory-cache' | 'db-first';
+export type WriterGapVariant = 'queued' | 'memory-cache' | 'db-first' | 'persisted';
+export type WriterGapFault = 'none' | 'write-fails' | 'persist-busy';
+/** How the restart comes (the model's WriterGapRestart); only after-threshold changes what the restart step does. */
+export type WriterGapRestart = 'at-end' | 'any-time' | 'after-threshold';
 
 export interface WriterGapRunOptions {
   readonly variant: WriterGapVariant;
   readonly workers: number;
-  readonly fault: 'none' | 'write-fails';
+  readonly fault: WriterGapFault;
+  /** 'at-end' when absent. */
+  readonly restart?: WriterGapRestart;
   /** How waiters learn of completion; 'notifier' when absent. */
   readonly wake?: WakeMode;
   /** Where the run's `lockstep-*` directory is created; scratchParent() by default. */
@@ -62,16 +78,19 @@ export function scratchParent(): string {
 /** The model's WriterGapObservation, declared again (structurally the same). */
 export type CallerStatus = 'running' | 'waiting' | 'done' | 'failed';
 
+export type CallerError = 'result-not-found' | 'refused' | 'failed' | 'stale-cleaned' | 'missing';
+
 export interface CallerView {
   readonly name: string;
   readonly status: CallerStatus;
   readonly executed: boolean;
-  readonly error: string | null;
+  readonly error: CallerError | null;
 }
 
 export interface RestartView {
   readonly status: OperationStatus;
   readonly resultRow: boolean;
+  readonly afterRun: boolean;
 }
 
 export interface WriterGapObservation {
@@ -97,17 +116,35 @@ const BACKENDS: Readonly<Record<WriterGapVariant, typeof StorageBackend>> = {
   queued: StorageBackend,
   'memory-cache': MemoryCacheStorageBackend,
   'db-first': DbFirstStorageBackend,
+  persisted: PersistedStorageBackend,
 };
+
+/** The engine start's stale-claim threshold, and how much later a restart after it comes (the model's STALE_MS and RESTART_AFTER_MS). */
+const STALE_MS = 3_600_000;
+const RESTART_AFTER_MS = STALE_MS + 1_000;
+
+/** The errors a caller's program may end with, as the observation names them. */
+function errorCodeOf(error: unknown): CallerError {
+  for (const kind of [ResultNotFoundError, RunningElsewhereError, OperationFailedError, StaleCompletionError, MissingResultError]) {
+    if (error instanceof kind) return error.code as CallerError;
+  }
+  throw new Error(`a caller failed unexpectedly: ${String(error)}`);
+}
 
 const RESTART_WORDS = 'restart, reopen, retrieve';
 
 function validate(options: WriterGapRunOptions): void {
   const { variant, workers, fault } = options;
-  if (!(variant in BACKENDS)) throw new RangeError(`variant must be queued, memory-cache or db-first, got ${String(variant)}`);
+  if (!(variant in BACKENDS)) throw new RangeError(`variant must be queued, memory-cache, db-first or persisted, got ${String(variant)}`);
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${String(workers)}`);
-  if (fault !== 'none' && fault !== 'write-fails') throw new RangeError(`fault must be none or write-fails, got ${String(fault)}`);
+  if (!['none', 'write-fails', 'persist-busy'].includes(fault)) throw new RangeError(`fault must be none, write-fails or persist-busy, got ${String(fault)}`);
   const wake = options.wake ?? 'notifier';
   if (wake !== 'notifier' && wake !== 'poll') throw new RangeError(`wake must be notifier or poll, got ${String(wake)}`);
+  if (!['at-end', 'any-time', 'after-threshold'].includes(options.restart ?? 'at-end')) throw new RangeError(`restart must be at-end, any-time or after-threshold, got ${String(options.restart)}`);
+  if ((fault === 'persist-busy') !== (variant === 'persisted') && fault !== 'none') {
+    throw new RangeError(`fault ${fault} does not apply to ${variant}: persist-busy strikes the synchronous persist (persisted), write-fails the background writer (the others)`);
+  }
+  if (variant === 'persisted' && wake !== 'notifier') throw new RangeError('persisted waits on the notifier: wake poll does not apply');
 }
 
 /** Opens a lock-step run, every actor parked before its first step. */
@@ -141,7 +178,30 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
     handles.push(shared);
     shared.pragma('synchronous = OFF');
     const clock = new VirtualClock();
-    const backend = new Backend(shared, { steps: actors, clock, wake });
+    const persisted = options.variant === 'persisted';
+    let backend: StorageBackend;
+    let persistedBackend: PersistedStorageBackend | null = null;
+    if (persisted) {
+      // persist-busy: another process (a connection of its own) holds the write lock while the persist runs, so
+      // real SQLite refuses the INSERT (busy timeout 0 here; with upstream's 5 s the busy handler would wait, and
+      // the fault is that the other process keeps the lock longer).
+      let faults: PersistFaults | undefined;
+      if (options.fault === 'persist-busy') {
+        const other = new Database(file, { timeout: 0 });
+        handles.push(other);
+        faults = {
+          aroundPersist: (insert) => {
+            other.exec('BEGIN IMMEDIATE');
+            try {
+              return insert();
+            } finally {
+              other.exec('ROLLBACK');
+            }
+          },
+        };
+      }
+      backend = persistedBackend = new PersistedStorageBackend(shared, { steps: actors, clock, wake }, faults);
+    } else backend = new Backend(shared, { steps: actors, clock, wake });
     if (options.fault === 'write-fails') {
       const pages = shared.pragma('page_count', { simple: true }) as number;
       shared.pragma(`max_page_count = ${pages}`);
@@ -154,8 +214,12 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
     const readRow = observer.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE operation_id = ?');
 
     const executions = callerIndices.map(() => 0);
+    // The threads of the process share one table of futures (2451df0; the other variants never touch it).
+    const futures = new OperationFutures(actors);
+    const sessionOf = (name: string): ExecutionSession | PersistedExecutionSession =>
+      persistedBackend === null ? new ExecutionSession(backend, name) : new PersistedExecutionSession(persistedBackend, futures, actors, name);
     for (const [i, name] of workerNames.entries()) {
-      const session = new ExecutionSession(backend, name);
+      const session = sessionOf(name);
       const compute = (): Buffer => {
         executions[i]!++;
         return resultBytes();
@@ -163,26 +227,8 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
       await actors.start(i, () => session.executeOperation(OPERATION_ID, compute));
     }
     await actors.start(writerIndex, () => backend.startBackgroundWriter());
-    const readerSession = new ExecutionSession(backend, 'reader');
+    const readerSession = sessionOf('reader');
     await actors.start(readerIndex, () => readerSession.awaitResult(OPERATION_ID));
-    await actors.start(restartIndex, () =>
-      actors.step(
-        RESTART_WORDS,
-        async (): Promise<RestartView> => {
-          shared.close();
-          const reopened = new Database(file, { timeout: 0 });
-          handles.push(reopened);
-          reopened.pragma('synchronous = OFF');
-          const fresh = new Backend(reopened, { steps: directSteps, clock, wake });
-          const status = await fresh.getStatus(OPERATION_ID);
-          const data = await fresh.retrieve(OPERATION_ID);
-          reopened.close();
-          return { status, resultRow: data !== undefined };
-        },
-        (r) => `${r.status}, ${r.resultRow ? 'row' : 'no row'}`,
-      ),
-    );
-    if (hasNotifier) await actors.start(notifierIndex, () => backend.startNotifier());
 
     const everyCallerSettled = (): boolean => callerIndices.every((a) => actors.settled(a));
     /** The writer is between requests (not about to evict) with nothing queued, and nobody can queue any more. */
@@ -191,6 +237,38 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
       const aboutToEvict = evicts && last?.action === STEP_WORDS.write && last.outcome === '1 row';
       return !aboutToEvict && backend.pendingWrites === 0 && everyCallerSettled();
     };
+    const late = (options.restart ?? 'at-end') === 'after-threshold';
+    await actors.start(restartIndex, () =>
+      actors.step(
+        RESTART_WORDS,
+        async (): Promise<RestartView & { cleaned: number }> => {
+          const afterRun = writerFinished();
+          shared.close();
+          const reopened = new Database(file, { timeout: 0 });
+          handles.push(reopened);
+          reopened.pragma('synchronous = OFF');
+          let cleaned = 0;
+          if (late) {
+            // The next engine start comes after the stale-claim threshold, and cleans stale claims up first
+            // (02986bf, 2451df0: running rows older than the threshold become failed).
+            await clock.sleep(RESTART_AFTER_MS);
+            cleaned = reopened
+              .prepare("UPDATE execution_state SET status = 'failed' WHERE status = 'running' AND updated_at < ?")
+              .run(clock.now() - STALE_MS).changes;
+          }
+          const fresh = new Backend(reopened, { steps: directSteps, clock, wake });
+          const status = await fresh.getStatus(OPERATION_ID);
+          const data = await fresh.retrieve(OPERATION_ID);
+          reopened.close();
+          return { status, resultRow: data !== undefined, afterRun, cleaned };
+        },
+        (r) => {
+          const found = `${r.status}, ${r.resultRow ? 'row' : 'no row'}`;
+          return late ? `at t=${clock.now() / 1000}s: ${r.cleaned} stale claim failed; ${found}` : found;
+        },
+      ),
+    );
+    if (hasNotifier) await actors.start(notifierIndex, () => backend.startNotifier());
 
     const viewOf = (actor: number, index: number): CallerView => {
       const name = actorNames[actor]!;
@@ -200,13 +278,15 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
           return { name, status: 'done', executed, error: null };
         case 'failed': {
           const error = actors.error(actor);
-          return { name, status: 'failed', executed, error: error instanceof ResultNotFoundError ? error.code : String(error) };
+          return { name, status: 'failed', executed, error: errorCodeOf(error) };
         }
         default: {
-          // Waiting: back from neither its callback registration (its wait is the next step) nor a poll that saw
-          // the operation not completed.
+          // Waiting: back from neither its callback registration (its wait is the next step), nor a poll that saw
+          // the operation not completed, nor the lookup that found the claimant's future (its await is next).
           const last = actors.records(actor).at(-1);
-          const waiting = last !== undefined && (last.action === STEP_WORDS.register || last.outcome.endsWith(', waits'));
+          const waiting =
+            last !== undefined &&
+            (last.action === STEP_WORDS.register || last.outcome.endsWith(', waits') || (last.action === STEP_WORDS.getFuture && last.outcome === 'found'));
           return { name, status: waiting ? 'waiting' : 'running', executed, error: null };
         }
       }
@@ -231,7 +311,8 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
       },
       observe(): WriterGapObservation {
         if (closed) throw new Error('the run is closed');
-        const restart = actors.status(restartIndex) === 'done' ? (actors.value(restartIndex) as RestartView) : null;
+        const restarted = actors.status(restartIndex) === 'done' ? (actors.value(restartIndex) as RestartView) : null;
+        const restart = restarted === null ? null : { status: restarted.status, resultRow: restarted.resultRow, afterRun: restarted.afterRun };
         return {
           callers: callerIndices.map((actor, index) => viewOf(actor, index)),
           status: (readStatus.get(OPERATION_ID)?.status ?? 'none') as OperationStatus,
@@ -259,7 +340,7 @@ export async function openWriterGapRun(options: WriterGapRunOptions): Promise<Wr
             resultRow: observed.resultRow,
             inMemory: observed.inMemory,
             queued: observed.queued,
-            restart: observed.restart === null ? null : { status: observed.restart.status, resultRow: observed.restart.resultRow },
+            restart: observed.restart === null ? null : { status: observed.restart.status, resultRow: observed.restart.resultRow, afterRun: observed.restart.afterRun },
           },
         };
       },

@@ -1,7 +1,8 @@
 /**
- * The writer-gap scenario (seed 001): its model, its parameters and its properties. The faults
- * are parameters (`--fault write-fails`, `--restart any-time`); the catalogue documents what each does to the
- * variants (properties/catalogue.ts, `alsoUnder`). `--wake poll` swaps the notifier for the waiters' own polling.
+ * The writer-gap scenario (seed 001): its model, its parameters and its properties. The faults are parameters
+ * (`--fault write-fails | persist-busy`, `--restart any-time | after-threshold`); the catalogue documents what
+ * each does to the variants (properties/catalogue.ts, `alsoUnder`). `--wake poll` swaps the notifier for the
+ * waiters' own polling. The model refuses a fault its variant has no code for.
  * Free of the real engines (it runs in the trace viewer too); the binding adds the real engine.
  */
 import { findScenario } from '../../properties/catalogue.js';
@@ -18,6 +19,7 @@ const CODE_OF_VARIANT: Readonly<Record<string, WriterGapVariant>> = {
   queued: 'queued',
   'memory-cache': 'memory-cache',
   'db-first': 'db-first',
+  persisted: 'persisted',
 };
 
 export function writerGapParams(variant: string, params: ScenarioParams): WriterGapParams {
@@ -36,8 +38,18 @@ export const writerGapScenario: ScenarioDefinition<WriterGapWorld, WriterGapObse
   entry: findScenario('writer-gap')!,
   params: [
     integerParam('workers', 'workers', 'workers executing the same operation (one claims it, the others wait); a late reader comes on top', 3, 1, 6),
-    choiceParam('fault', 'fault', 'none, or write-fails: every background INSERT fails with SQLITE_FULL (a full disk)', ['none', 'write-fails']),
-    choiceParam('restart', 'restart', 'at-end: the process restarts once everybody finished; any-time: it may crash at any step', ['at-end', 'any-time']),
+    choiceParam(
+      'fault',
+      'fault',
+      "none; write-fails: every background INSERT fails with SQLITE_FULL (a full disk); persist-busy (persisted only): every synchronous persist meets another process's write lock held past the busy timeout",
+      ['none', 'write-fails', 'persist-busy'],
+    ),
+    choiceParam(
+      'restart',
+      'restart',
+      "at-end: the process restarts once everybody finished; any-time: it may crash at any step; after-threshold: once everybody finished, and the engine start comes after the 1 h stale-claim threshold (its cleanup marks running rows failed)",
+      ['at-end', 'any-time', 'after-threshold'],
+    ),
     choiceParam(
       'wake',
       'wake',

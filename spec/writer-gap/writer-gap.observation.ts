@@ -16,23 +16,32 @@ export type CallerStatus = 'running' | 'waiting' | 'done' | 'failed';
 export type ResultNotFound = 'result-not-found';
 export const RESULT_NOT_FOUND: ResultNotFound = 'result-not-found';
 
+/**
+ * The errors 2451df0's wait raises (the variant persisted): `refused` (the row reads running: "may produce
+ * non-persistable result"), `failed` (the row reads failed), `stale-cleaned` (completed without a result: the row
+ * was deleted "for retry"), and of its goal, `missing` ("Missing computed result for goal operation").
+ */
+export type CallerError = ResultNotFound | 'refused' | 'failed' | 'stale-cleaned' | 'missing';
+
 export interface CallerView {
   readonly name: string;
   readonly status: CallerStatus;
   /** Whether this caller won the claim and ran the computation. */
   readonly executed: boolean;
-  /** The error it failed with (RESULT_NOT_FOUND), or null. */
-  readonly error: string | null;
+  /** The error it failed with, or null. */
+  readonly error: CallerError | null;
 }
 
 /** execution_state.status of the operation; 'none' while nobody has claimed it. */
-export type OperationStatus = 'none' | 'running' | 'completed';
+export type OperationStatus = 'none' | 'running' | 'completed' | 'failed';
 
 export interface RestartView {
   /** The operation's status as the restarted process reads it. */
   readonly status: OperationStatus;
   /** Whether the restarted process finds the result row (its memory cache starts empty). */
   readonly resultRow: boolean;
+  /** Whether every caller had returned and the writer had drained its queue when the process went (false: a crash). */
+  readonly afterRun: boolean;
 }
 
 export interface WriterGapObservation {

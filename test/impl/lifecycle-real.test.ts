@@ -7,14 +7,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LockStepGates } from '../../impl/gate/step-gate.js';
-import { ExecutionSession, FixedExecutionSession } from '../../impl/lifecycle/execution-session.js';
+import { ExecutionSession, ExistsFirstExecutionSession, FailFastExecutionSession, FixedExecutionSession } from '../../impl/lifecycle/execution-session.js';
 import { openLifecycleRun, type LifecycleRunOptions } from '../../impl/lifecycle/lifecycle.real-engine.js';
 import { CompletionEvent, DirectStepRunner, LockStepRunner, VirtualClock } from '../../impl/lifecycle/step-runner.js';
 import {
   EventStorageBackend,
+  ExistsFirstStorageBackend,
+  FailFastStorageBackend,
   LIFECYCLE_SCHEMA,
+  OperationFailedError,
   OperationTimeoutError,
   ProcessMemory,
+  RunningElsewhereError,
+  StaleCompletionError,
   StorageBackend,
 } from '../../impl/lifecycle/storage-backend.js';
 
@@ -79,7 +84,7 @@ describe('impl/lifecycle on real SQLite', function () {
       assert.equal(row.claimed_by, executed[0]);
     });
 
-    it('as shipped (no mark_completed): a loser waits out its timeout although the result is stored', async () => {
+    it("the write-up's path (no mark_completed): a loser waits out its timeout although the result is stored", async () => {
       const connect = database();
       const memory = new ProcessMemory();
       const steps = new DirectStepRunner();
@@ -109,6 +114,75 @@ describe('impl/lifecycle on real SQLite', function () {
       assert.equal(await waiting, 'data');
       assert.equal(memory.events.size, 0, 'the waiter removed the event in its finally block');
       await assert.rejects(new EventStorageBackend(connect(), steps, memory).waitForCompletion(OP, 30), OperationTimeoutError);
+    });
+
+    it("02986bf's wait with the fix: a loser registers, the notification thread wakes it; a caller after the store returns at once without registering", async () => {
+      const connect = database();
+      const memory = new ProcessMemory();
+      const steps = new DirectStepRunner();
+      const notifier = new ExistsFirstStorageBackend(connect(), steps, memory, { pollMs: 5 });
+      const notifying = notifier.runNotifier();
+      const executed: string[] = [];
+      const session = (name: string) =>
+        new ExistsFirstExecutionSession(new ExistsFirstStorageBackend(connect(), steps, memory), { steps, compute: (op) => (executed.push(name), `result of ${op}`), workerId: name, waitTimeoutMs: 10_000 }, true);
+      const results = await Promise.all(['a', 'b', 'c'].map((name) => session(name).executeOperation(OP)));
+      assert.deepEqual(results, Array.from({ length: 3 }, () => `result of ${OP}`));
+      assert.equal(executed.length, 1);
+      assert.equal(memory.completionCallbacks.size, 0, 'no callback left behind');
+      // A waiter that comes after the store: exists() answers, nothing is registered.
+      assert.equal(await new ExistsFirstStorageBackend(connect(), steps, memory).waitForCompletion(OP, 10), `result of ${OP}`);
+      assert.equal(memory.completionCallbacks.size, 0);
+      notifier.stopNotifier();
+      await notifying;
+    });
+
+    it("02986bf without the fix: a loser's wait times out and its finally removes its callback", async () => {
+      const connect = database();
+      const memory = new ProcessMemory();
+      const steps = new DirectStepRunner();
+      const session = (name: string) => new ExistsFirstExecutionSession(new ExistsFirstStorageBackend(connect(), steps, memory), { steps, compute: (op) => `result of ${op}`, workerId: name, waitTimeoutMs: 30 }, false);
+      const [winner, loser] = await Promise.allSettled([session('a').executeOperation(OP), session('b').executeOperation(OP)]);
+      assert.equal(winner.status, 'fulfilled');
+      assert.ok((loser as PromiseRejectedResult).reason instanceof OperationTimeoutError);
+      assert.equal(memory.completionCallbacks.size, 0);
+    });
+
+    it("upstream's cleanup marks old running claims failed (only them); a later process then raises at once and never claims the operation", async () => {
+      const connect = database();
+      const db = connect();
+      const insert = db.prepare("INSERT INTO execution_state VALUES (?, ?, 'w', ?)");
+      const now = Date.now();
+      insert.run(OP, 'running', now - 10_000);
+      insert.run('new-running', 'running', now);
+      insert.run('old-completed', 'completed', now - 10_000);
+      const steps = new DirectStepRunner();
+      const later = new ExistsFirstStorageBackend(connect(), steps, new ProcessMemory(), { staleMs: 5_000 });
+      assert.equal(await later.failStaleClaims(), 1);
+      const rows = db.prepare('SELECT operation_id, status FROM execution_state ORDER BY operation_id').all() as { operation_id: string; status: string }[];
+      assert.deepEqual(rows.map((r) => `${r.operation_id}:${r.status}`), ['new-running:running', 'old-completed:completed', `${OP}:failed`]);
+      let executed = 0;
+      const session = new ExistsFirstExecutionSession(later, { steps, compute: (op) => (executed++, op), workerId: 'later' }, true);
+      await assert.rejects(session.executeOperation(OP), (e: unknown) => e instanceof OperationFailedError && /Operation failed: Cleanup: execution timed out/.test(e.message));
+      assert.equal(executed, 0, 'a failed row is never claimed again');
+    });
+
+    it("2451df0's wait: a running row in another process raises at once; a completed row without a result is deleted and raises, and the next process executes", async () => {
+      const connect = database();
+      const steps = new DirectStepRunner();
+      const db = connect();
+      db.prepare("INSERT INTO execution_state VALUES (?, 'running', 'elsewhere', ?)").run(OP, Date.now());
+      const process = () => new FailFastStorageBackend(connect(), steps, new ProcessMemory(), { pollMs: 5 });
+      await assert.rejects(process().waitForCompletion(OP, 10_000), RunningElsewhereError);
+      db.prepare("UPDATE execution_state SET status = 'completed' WHERE operation_id = ?").run(OP);
+      const waiter = process();
+      const polling = waiter.runNotifier();
+      await assert.rejects(waiter.waitForCompletion(OP, 10_000), StaleCompletionError);
+      waiter.stopNotifier();
+      await polling;
+      assert.equal((db.prepare('SELECT count(*) AS n FROM execution_state').get() as { n: number }).n, 0, 'the row was deleted');
+      const next = new FailFastExecutionSession(process(), { steps, compute: (op) => `result of ${op}`, workerId: 'next' });
+      assert.equal(await next.executeOperation(OP), `result of ${OP}`);
+      assert.equal((db.prepare('SELECT status FROM execution_state WHERE operation_id = ?').get(OP) as { status: string }).status, 'completed');
     });
 
     it('cleanupStaleClaims deletes running claims older than the threshold only', async () => {
@@ -186,6 +260,21 @@ describe('impl/lifecycle on real SQLite', function () {
       }
     });
 
+    it('fail-fast: every actor a process with a notifier of its own; a later process of a fault has its own notifier too', async () => {
+      const run = await openLifecycleRun(options('fail-fast'));
+      try {
+        assert.deepEqual(run.actors, ['worker-0', 'worker-1', 'late-waiter', 'notifier-0', 'notifier-1', 'notifier-2']);
+      } finally {
+        await run.close();
+      }
+      const faulty = await openLifecycleRun({ ...options('exists-first', 'crash-after-claim'), lateWorkers: 2 });
+      try {
+        assert.deepEqual(faulty.actors, ['worker-0', 'worker-1', 'late-worker-0', 'late-worker-1', 'notifier', 'late-notifier-0', 'late-notifier-1']);
+      } finally {
+        await faulty.close();
+      }
+    });
+
     it('close() removes the run directory, is idempotent, and the last observation stands', async () => {
       const run = await openLifecycleRun(options('event-cleanup', 'crash-after-claim'));
       assert.ok(existsSync(run.dir));
@@ -201,6 +290,9 @@ describe('impl/lifecycle on real SQLite', function () {
       await assert.rejects(openLifecycleRun({ ...options('fixed'), workers: 0 }), /workers must be a positive integer/);
       await assert.rejects(openLifecycleRun({ ...options('fixed'), variant: 'nope' as never }), /variant must be/);
       await assert.rejects(openLifecycleRun({ ...options('fixed'), fault: 'nope' as never }), /fault must be/);
+      await assert.rejects(openLifecycleRun({ ...options('fixed'), cleanup: 'nope' as never }), /cleanup must be/);
+      await assert.rejects(openLifecycleRun({ ...options('fixed'), start: 'nope' as never }), /start must be/);
+      await assert.rejects(openLifecycleRun({ ...options('fixed'), lateWorkers: 0 }), /lateWorkers must be/);
     });
 
     it('no lockstep-* directory is left behind by this suite', () => {

@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ExecutionSession } from '../../impl/writer-gap/execution-session.js';
-import { LockStepActors } from '../../impl/writer-gap/step-runner.js';
-import { MemoryCacheStorageBackend } from '../../impl/writer-gap/storage-backend.js';
+import { ExecutionSession, PersistedExecutionSession } from '../../impl/writer-gap/execution-session.js';
+import { directSteps, LockStepActors } from '../../impl/writer-gap/step-runner.js';
+import { MemoryCacheStorageBackend, OperationFailedError, OperationFutures, PersistedStorageBackend } from '../../impl/writer-gap/storage-backend.js';
 import { OPERATION_ID, openWriterGapRun } from '../../impl/writer-gap/writer-gap.real-engine.js';
 
 let parentDir = '';
@@ -70,6 +70,63 @@ describe('impl/writer-gap: the storage backend with a background writer', functi
     await reopened.close();
   });
 
+  it("2451df0's synchronous path, production: three workers on one backend; one computes, the others await its future; the row is durable and completed", async () => {
+    const file = path.join(parentDir, 'persisted.db');
+    const backend = new PersistedStorageBackend(new Database(file));
+    const futures = new OperationFutures(directSteps);
+    let computed = 0;
+    const compute = (): Buffer => {
+      computed++;
+      return image();
+    };
+    const results = await Promise.all(['w0', 'w1', 'w2'].map((id) => new PersistedExecutionSession(backend, futures, directSteps, id).executeOperation(OPERATION_ID, compute)));
+    assert.equal(await new PersistedExecutionSession(backend, futures, directSteps, 'goal').awaitResult(OPERATION_ID).then((r) => r.length), image().length);
+    await backend.close();
+    for (const r of results) assert.deepEqual(r, image());
+    assert.equal(computed, 1);
+    const reopened = new PersistedStorageBackend(new Database(file));
+    assert.equal(await reopened.readStatus(OPERATION_ID), 'completed');
+    assert.deepEqual(await reopened.lookUp(OPERATION_ID), image());
+    await reopened.close();
+  });
+
+  it('a persist that meets another connection\'s write lock gets SQLITE_BUSY: logged, served from memory, left running; an engine start past the threshold marks it failed, and a later run raises at once', async () => {
+    const file = path.join(parentDir, 'persist-busy.db');
+    const db = new Database(file, { timeout: 0 });
+    const other = new Database(file, { timeout: 0 });
+    const logged: string[] = [];
+    const holdLock = {
+      aroundPersist<T>(insert: () => T): T {
+        other.exec('BEGIN IMMEDIATE');
+        try {
+          return insert();
+        } finally {
+          other.exec('ROLLBACK');
+        }
+      },
+    };
+    const backend = new PersistedStorageBackend(db, { log: (m) => logged.push(m) }, holdLock);
+    const futures = new OperationFutures(directSteps);
+    assert.deepEqual(await new PersistedExecutionSession(backend, futures, directSteps, 'w0').executeOperation(OPERATION_ID, image), image());
+    assert.equal(logged.length, 1);
+    assert.match(logged[0]!, /SQLITE_BUSY/);
+    assert.deepEqual(await new PersistedExecutionSession(backend, futures, directSteps, 'goal').awaitResult(OPERATION_ID), image(), 'the goal is served from memory');
+    assert.equal(await backend.readStatus(OPERATION_ID), 'running', 'never marked completed');
+    await backend.close();
+    other.close();
+    // The next engine start, an hour later: upstream's cleanup marks the old running row failed.
+    const later = new Database(file);
+    later.prepare("UPDATE execution_state SET status = 'failed' WHERE status = 'running' AND updated_at < ?").run(Date.now() + 1);
+    const restarted = new PersistedStorageBackend(later);
+    let computed = 0;
+    await assert.rejects(
+      new PersistedExecutionSession(restarted, new OperationFutures(directSteps), directSteps, 'next-run').executeOperation(OPERATION_ID, () => (computed++, image())),
+      OperationFailedError,
+    );
+    assert.equal(computed, 0, 'a failed row is never claimed again');
+    await restarted.close();
+  });
+
   it('lock-step run: each step records exactly one action; the reader registers its callback, the notifier fires it at t=0.1s', async () => {
     const run = await openWriterGapRun({ variant: 'memory-cache', workers: 1, fault: 'none', parentDir });
     try {
@@ -94,7 +151,7 @@ describe('impl/writer-gap: the storage backend with a background writer', functi
         ],
       );
       const end = run.observe();
-      assert.deepEqual(end.restart, { status: 'completed', resultRow: true });
+      assert.deepEqual(end.restart, { status: 'completed', resultRow: true, afterRun: true });
       assert.ok(run.actors.every((_, a) => run.finished(a)));
       await assert.rejects(run.step(0), /has finished/);
     } finally {

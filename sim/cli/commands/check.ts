@@ -14,6 +14,7 @@ import { documentedRuns } from '../../../properties/catalogue.js';
 import type { CheckResult, StrategyName } from '../../check.js';
 import { check, STRATEGIES } from '../../check.js';
 import { DEFAULT_EXHAUSTIVE_LIMITS } from '../../strategies/exhaustive-strategy.js';
+import type { JudgedAlone } from '../../reproduce-command.js';
 import type { ScenarioBinding } from '../../scenario-binding.js';
 import { findBinding, SCENARIOS } from '../../scenarios/index.js';
 import type { EngineName, ScenarioParams } from '../../trace.js';
@@ -38,6 +39,7 @@ const CHECK_OPTIONS = {
   runs: integer('schedules to try (random and pct only)', 'N', 1, 1_000_000, { default: DEFAULT_RUNS }),
   seed: seedOption('the seed of the random choices (random and pct only)', DEFAULT_SEED),
   'max-worlds': integer('the most distinct worlds exhaustive may visit; reaching it is the verdict limit-reached', 'N', 1, 50_000_000, { default: DEFAULT_EXHAUSTIVE_LIMITS.maxWorlds }),
+  property: text("judge one of the scenario's properties alone: the shortest violation of it, when another property's comes sooner (no-deadlock is judged as always)", 'P', 'a property of the scenario, as lockstep list names them'),
   'trace-out': text('write the counterexample as a trace file (with --engine both: FILE.sim.json and FILE.real.json)', 'FILE', 'a file name in a writable folder'),
   html: text('write the trace viewer (one self-contained HTML file) of the counterexample, or of the representative run when the properties hold (with --engine both: FILE.sim.html and FILE.real.html)', 'FILE', 'a file name in a writable folder'),
   json: jsonOption,
@@ -76,8 +78,9 @@ async function runCheck({ positionals, values, given, grouped }: ParsedArgs<type
   }
   const name = positionals[0];
   if (name === undefined) throw new UsageError(`name a scenario (${SCENARIOS.map((s) => s.entry.name).join(', ')}) or give --all`);
-  const binding = findBinding(name);
-  if (binding === undefined) throw new UsageError(`unknown scenario '${name}' (expected ${SCENARIOS.map((s) => s.entry.name).join(', ')})`);
+  const found = findBinding(name);
+  if (found === undefined) throw new UsageError(`unknown scenario '${name}' (expected ${SCENARIOS.map((s) => s.entry.name).join(', ')})`);
+  const binding = values.property === undefined ? found : judgedAlone(found, values.property);
   const variants = binding.entry.variants.map((v) => v.name);
   const variant = values.variant ?? variants[0]!;
   if (!variants.includes(variant)) throw new UsageError(`--variant must be one of ${variants.join(', ')} for ${name}, got '${variant}'`);
@@ -138,6 +141,16 @@ async function runCheck({ positionals, values, given, grouped }: ParsedArgs<type
   }
   if (json) printJson('check', { all: false, engines: results.map((r) => jsonOf(r, binding as ScenarioBinding<never, never>)) });
   return exit;
+}
+
+/**
+ * The scenario judged by one of its properties alone (`--property`); the reproduce line and the trace say so
+ * (reproduce-command.ts). no-deadlock is judged as always.
+ */
+function judgedAlone(binding: ScenarioBinding<never, never>, name: string): ScenarioBinding<never, never> & JudgedAlone {
+  const property = binding.properties.find((p) => p.name === name);
+  if (property === undefined) throw new UsageError(`--property must be one of ${binding.properties.map((p) => p.name).join(', ')} (the properties of ${binding.entry.name}), got '${name}'`);
+  return { ...binding, properties: [property], judgedAlone: name };
 }
 
 /** Fails early, before a long check, when --trace-out names a place no file can be written to. */
