@@ -85,7 +85,7 @@ const CASES: readonly Case[] = [
   { what: 'replay: a trace of a future format', args: ['replay', '-'], stdin: trace({ lockstep: 3 }), message: /stdin: trace format 3 is not one this lockstep reads \(it reads 1 and 2\)$/ },
   { what: 'replay: a trace of an unknown scenario', args: ['replay', '{dir}/t.json'], files: { 't.json': trace({ scenario: 'bank' }) }, message: /t\.json: unknown scenario 'bank'$/ },
   { what: "replay: a trace naming another scenario's variant", args: ['replay', '{dir}/t.json'], files: { 't.json': trace({ variant: 'deferred' }) }, message: /t\.json: unknown variant 'deferred' of singleton$/ },
-  { what: "replay: a trace with another scenario's parameters", args: ['replay', '{dir}/t.json'], files: { 't.json': trace({ params: { workers: 3 } }) }, message: /t\.json: unknown parameter 'workers' of singleton \(expected tasks\)$/ },
+  { what: "replay: a trace with another scenario's parameters", args: ['replay', '{dir}/t.json'], files: { 't.json': trace({ params: { workers: 3 } }) }, message: /t\.json: unknown parameter 'workers' of singleton \(expected tasks, runtime\)$/ },
   { what: 'replay: an engine it does not have', args: ['replay', '{dir}/t.json', '--engine', 'both'], files: { 't.json': TRACE }, message: /--engine must be sim or real, got 'both'$/ },
   // free races and the rest
   { what: 'barrier: no --workers', args: ['barrier', '--mode', 'deferred'], message: /^lockstep barrier: --workers is required \(N: an integer from 1 to 8\)$/ },
